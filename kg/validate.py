@@ -1,0 +1,131 @@
+"""Validate the knowledge graph against the SHACL shapes and report problems readably.
+
+>>> report = validate(load_graph())
+>>> report.conforms
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pyshacl
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from kg import paths
+from kg.loader import load_graph, parse_file
+from kg.namespaces import SH, curie
+
+__all__ = ["ValidationReport", "Violation", "load_graph", "load_shapes", "validate"]
+
+
+@dataclass(frozen=True, order=True)
+class Violation:
+    """One SHACL result, with the focus node named by its label."""
+
+    severity: str
+    focus_label: str
+    path: str
+    message: str
+    focus: str
+    value: str = ""
+
+    def __str__(self) -> str:
+        where = f" [{self.path}]" if self.path else ""
+        val = f" (value: {self.value})" if self.value else ""
+        return (
+            f"{self.severity}: {self.focus_label} <{curie(self.focus)}>{where}: {self.message}{val}"
+        )
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of :func:`validate`: conforms flag, results, and pyshacl's report graph."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    warnings: list[Violation] = field(default_factory=list)
+    graph: Graph | None = None
+
+    def text(self) -> str:
+        """A readable report: one line per problem, violations first."""
+        if self.conforms and not self.warnings:
+            return "Conforms: the data satisfies every shape."
+        head = (
+            "Conforms (with warnings)."
+            if self.conforms
+            else f"Does not conform: {len(self.violations)} violation(s)."
+        )
+        return "\n".join([head, *map(str, self.violations), *map(str, self.warnings)])
+
+    def to_dict(self) -> dict:
+        """JSON-ready form of the report."""
+        return {
+            "conforms": self.conforms,
+            "violations": [v.__dict__ for v in self.violations],
+            "warnings": [w.__dict__ for w in self.warnings],
+        }
+
+
+def load_shapes() -> Graph:
+    """The SHACL shapes graph shipped with the ontology."""
+    return parse_file(Graph(), paths.shapes_file())
+
+
+def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
+    """Validate ``graph`` (ontology + data) against the shapes.
+
+    Warnings (``sh:Warning``, e.g. a missing definition) do not make the data non-conforming.
+    """
+    shapes = shapes if shapes is not None else load_shapes()
+    _, results, _ = pyshacl.validate(
+        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+    )
+    violations, warnings = [], []
+    for result in results.subjects(RDF.type, SH.ValidationResult):
+        v = _violation(graph, results, result)
+        (violations if v.severity == "Violation" else warnings).append(v)
+    return ValidationReport(not violations, sorted(violations), sorted(warnings), results)
+
+
+def _violation(data: Graph, results: Graph, node) -> Violation:
+    focus = results.value(node, SH.focusNode)
+    path = results.value(node, SH.resultPath)
+    severity = results.value(node, SH.resultSeverity)
+    message = results.value(node, SH.resultMessage)
+    value = results.value(node, SH.value)
+    return Violation(
+        severity=curie(str(severity)).removeprefix("http://www.w3.org/ns/shacl#")
+        if severity
+        else "",
+        focus_label=label_of(data, focus),
+        path=curie(str(path)) if isinstance(path, URIRef) else "",
+        message=str(message) if message else "constraint not met",
+        focus=str(focus),
+        value=curie(str(value)) if value is not None else "",
+    )
+
+
+def label_of(graph: Graph, node, lang: str = "en") -> str:
+    """Preferred label of ``node`` in ``lang`` (falling back to the other language, then the IRI).
+
+    >>> from rdflib import Literal
+    >>> g = Graph()
+    >>> n = URIRef("https://example.org/x")
+    >>> g.add((n, SKOS.prefLabel, Literal("信用", lang="zh")))
+    <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
+    >>> label_of(g, n)
+    '信用'
+    """
+    labels = {
+        getattr(lbl, "language", None): str(lbl) for lbl in graph.objects(node, SKOS.prefLabel)
+    }
+    for key in (lang, "en", "zh"):
+        if key in labels:
+            return labels[key]
+    rdfs_label = graph.value(node, RDFS.label)
+    if rdfs_label is not None:
+        return str(rdfs_label)
+    text = str(node)
+    return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if text.startswith("http") else text
