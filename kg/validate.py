@@ -118,9 +118,9 @@ def label_of(graph: Graph, node, lang: str = "en") -> str:
     >>> label_of(g, n)
     '信用'
     """
-    labels = {
-        getattr(lbl, "language", None): str(lbl) for lbl in graph.objects(node, SKOS.prefLabel)
-    }
+    labels: dict[str | None, str] = {}
+    for lbl in sorted(graph.objects(node, SKOS.prefLabel)):
+        labels.setdefault(getattr(lbl, "language", None), str(lbl))
     for key in (lang, "en", "zh"):
         if key in labels:
             return labels[key]

@@ -1,0 +1,101 @@
+"""The build pipeline end to end: outputs, determinism, manifest, atomicity."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+from rdflib import Graph
+
+from helpers import DATA, REPO, tree_hashes
+from kg.build import build, materialise_inverses
+from kg.errors import InputError, ValidationFailed
+from kg.loader import load_graph
+from kg.namespaces import CBEC
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    return out, build(out_dir=out)
+
+
+def test_build_writes_all_formats(built):
+    out, result = built
+    assert sorted(p.name for p in out.iterdir()) == ["kg.jsonld", "kg.nt", "kg.ttl", "manifest.json"]
+    triples = result.manifest["triples"]
+    for name, fmt in [("kg.ttl", "turtle"), ("kg.nt", "nt"), ("kg.jsonld", "json-ld")]:
+        assert len(Graph().parse(out / name, format=fmt)) == triples, name
+
+
+def test_manifest_describes_files_and_counts(built):
+    out, result = built
+    manifest = json.loads((out / "manifest.json").read_text())
+    for name in ("kg.ttl", "kg.nt", "kg.jsonld"):
+        info = manifest["files"][name]
+        assert info["bytes"] == (out / name).stat().st_size
+        assert len(info["sha256"]) == 64
+    assert manifest["classes"]["cbec:Challenge"] == 4
+    assert manifest["classes"]["cbec:Countermeasure"] == 4
+    assert manifest["tool_versions"]["rdflib"]
+    assert manifest["validation"]["conforms"] is True
+    assert manifest["links"]["stated"] > 0
+
+
+def test_jsonld_has_compact_context(built):
+    out, _ = built
+    doc = json.loads((out / "kg.jsonld").read_text())
+    assert doc["@context"]["cbec"] == str(CBEC)
+    assert any(str(n.get("@id", "")).startswith("id:") for n in doc["@graph"])
+
+
+def test_inverses_are_materialised(built):
+    _, result = built
+    g = result.graph
+    for s, o in g.subject_objects(CBEC.addresses):
+        assert (o, CBEC.addressedBy, s) in g
+    fresh = load_graph()
+    assert (None, CBEC.addressedBy, None) not in fresh
+    assert materialise_inverses(fresh) > 0
+
+
+def test_two_builds_are_byte_identical_across_hash_seeds(tmp_path):
+    outs = []
+    for seed in ("1", "2"):
+        out = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], check=True,
+                       env=env, capture_output=True, cwd=REPO)
+        outs.append(tree_hashes(out))
+    first, second = outs
+    first.pop("manifest.json"), second.pop("manifest.json")  # holds the build time
+    assert first == second
+    assert len(first) >= 3
+
+
+def test_malformed_extra_file_leaves_outputs_untouched(tmp_path):
+    out = tmp_path / "out"
+    build(out_dir=out)
+    before = tree_hashes(out)
+    with pytest.raises(InputError, match=r"broken\.ttl:3: "):
+        build([DATA / "broken.ttl"], out_dir=out)
+    assert tree_hashes(out) == before
+
+
+def test_violating_extra_file_leaves_outputs_untouched(tmp_path):
+    out = tmp_path / "out"
+    build(out_dir=out)
+    before = tree_hashes(out)
+    with pytest.raises(ValidationFailed) as err:
+        build([DATA / "violating.ttl"], out_dir=out)
+    assert "Lonely challenge" in str(err.value)
+    assert tree_hashes(out) == before
+
+
+def test_extra_file_is_merged(tmp_path):
+    result = build([DATA / "extra-valid.ttl"], out_dir=tmp_path)
+    assert result.manifest["inputs"]["extra"] == [str(DATA / "extra-valid.ttl")]
+    assert result.manifest["classes"]["cbec:Challenge"] == 5
