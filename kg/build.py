@@ -6,7 +6,7 @@ atomically, so a failed build leaves the previous ``outputs/`` as they were.
 >>> import tempfile
 >>> result = build(out_dir=tempfile.mkdtemp())
 >>> sorted(result.files)
-['kg.jsonld', 'kg.nt', 'kg.ttl', 'manifest.json']
+['kg.jsonld', 'kg.nt', 'kg.ttl']
 """
 
 from __future__ import annotations
@@ -26,10 +26,10 @@ from rdflib.namespace import OWL, RDF
 
 from kg import checks, evidence
 from kg.errors import KGError, ValidationFailed
-from kg.loader import load_graph
+from kg.loader import default_files, load_graph
 from kg.namespaces import CBEC, curie
 from kg.serialize import to_jsonld, to_ntriples, to_turtle, write_files
-from kg.validate import ValidationReport, validate
+from kg.validate import ValidationReport, validate_files
 
 __all__ = ["BuildResult", "EvidenceFailed", "build", "materialise_inverses"]
 
@@ -101,6 +101,8 @@ def build(
     out_dir: str | Path = DEFAULT_OUT,
     *,
     inverses: bool = True,
+    store: str | Path | None = None,
+    use_cache: bool = True,
 ) -> BuildResult:
     """Build the KG from ontology + embedded data + ``extra`` files into ``out_dir``.
 
@@ -112,10 +114,15 @@ def build(
         The data violates the SHACL shapes (nothing written).
     EvidenceFailed
         A quote cannot be re-found in an available source text (nothing written).
+
+    Validation reports are cached by content hash (:mod:`kg.cache`); ``use_cache=False``
+    always re-validates. With ``store``, the built N-Triples are also bulk-loaded into a
+    pyoxigraph store at that
+    path (replacing an earlier store there), for ``--store`` queries without re-parsing.
     """
     extra = [Path(p) for p in extra]
     graph = load_graph(extra)
-    report = validate(graph)
+    report = validate_files([*default_files(), *extra], graph, use_cache=use_cache)
     if not report.conforms:
         raise ValidationFailed(report)
     checked, status, problems = verify_sources(graph)
@@ -137,6 +144,13 @@ def build(
     manifest = _manifest(graph, files, report, extra, checked, status, findings, inverses)
     contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
     write_files(out_dir, contents)
+    if store is not None:
+        from kg.backends import load_store
+
+        manifest["store"] = {
+            "path": str(store),
+            "quads": load_store(store, Path(out_dir) / "kg.nt"),
+        }
     return BuildResult(graph, report, checked, status, findings, files, manifest)
 
 

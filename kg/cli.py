@@ -75,13 +75,23 @@ def main() -> None:
     show_default=True,
     help="Materialise inverse properties (addressedBy, causeOf, ...).",
 )
+@click.option(
+    "--store",
+    metavar="PATH",
+    default=None,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Also bulk-load the KG into an embedded pyoxigraph store at PATH.",
+)
+@click.option("--no-cache", is_flag=True, help="Re-validate even if identical inputs were validated.")
 @reports_errors
-def build(extra: tuple[Path, ...], out_dir: Path, inverses: bool) -> None:
+def build(
+    extra: tuple[Path, ...], out_dir: Path, inverses: bool, store: Path | None, no_cache: bool
+) -> None:
     """Validate the KG and write kg.ttl, kg.nt, kg.jsonld and manifest.json."""
     from kg.build import build as run_build
     from kg.report import print_build_summary
 
-    result = run_build(extra, out_dir, inverses=inverses)
+    result = run_build(extra, out_dir, inverses=inverses, store=store, use_cache=not no_cache)
     print_build_summary(result, out_dir)
 
 
@@ -156,9 +166,240 @@ def anchor(quote: str, section: str, source_file: Path | None) -> None:
 
 # --- query, trace and gaps ------------------------------------------------------------------
 
+
+def backend_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--with``, ``--store`` and ``--endpoint``: where the KG is read from."""
+    func = click.option("--endpoint", metavar="URL", default=None,
+                        help="Read from a remote SPARQL 1.1 endpoint.")(func)
+    func = click.option("--store", metavar="PATH", default=None,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="Read from an embedded store made by `kg build --store PATH`.")(func)
+    func = click.option("--with", "extra", multiple=True, type=EXISTING_FILE,
+                        help="Extra Turtle file merged into the in-memory KG (repeatable).")(func)
+    return func
+
+
+def open_kg(extra: tuple[Path, ...], store: Path | None, endpoint: str | None):  # noqa: ANN201
+    """Open the KG on the backend the options name."""
+    from kg.kgraph import KnowledgeGraph
+
+    return KnowledgeGraph.open(extra=extra, store=store, endpoint=endpoint)
+
+
+def parse_params(values: tuple[str, ...]) -> dict[str, str]:
+    """``name=value`` pairs from repeated ``--param`` options."""
+    params = {}
+    for item in values:
+        name, sep, value = item.partition("=")
+        if not sep or not name:
+            raise click.BadParameter(f"expected NAME=VALUE, got {item!r}", param_hint="--param")
+        params[name.strip()] = value
+    return params
+
+
+@main.command()
+@click.argument("name", required=False)
+@click.option("--file", "query_file", type=EXISTING_FILE, help="Read the query from a .rq file.")
+@click.option("--sparql", help="The query as a string.")
+@click.option("--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="Bind a parameter (repeatable); IRIs, CURIEs or labels for IRI parameters.")
+@click.option("--format", "fmt", default=None,
+              type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld", "nt"]),
+              help="Output format (default: table on a terminal, csv otherwise; turtle for graphs).")
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True,
+              help="Language of the labels shown for IRIs.")
+@click.option("--timeout", type=float, default=None, metavar="SECONDS",
+              help="Stop the query after this many seconds.")
+@backend_options
+@reports_errors
+def query(name, query_file, sparql, params, fmt, lang, timeout, extra, store, endpoint) -> None:  # noqa: ANN001
+    """Run a named query (see `kg queries`), a --file or a --sparql string."""
+    from kg.formats import iris_in, render
+
+    sources = [x for x in (name, query_file, sparql) if x is not None]
+    if len(sources) != 1:
+        raise click.UsageError("give exactly one of NAME, --file or --sparql")
+    kgraph = open_kg(extra, store, endpoint)
+    text = query_file.read_text(encoding="utf-8") if query_file else sparql
+    result = kgraph.query(text, name=name, params=parse_params(params), timeout=timeout)
+    fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
+    labels = {}
+    if result.form == "SELECT" and fmt in ("table", "markdown", "csv", "tsv"):
+        labels = kgraph.labels(iris_in(result), lang)
+    click.echo(render(result, fmt, labels), nl=False)
+
+
+@main.command()
+@click.option("--prefixes", is_flag=True, help="List the predeclared prefixes instead.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@reports_errors
+def queries(prefixes: bool, fmt: str) -> None:
+    """List the named queries with their descriptions and parameters."""
+    from kg.namespaces import PREFIXES
+    from kg.query import named_queries
+
+    if prefixes:
+        if fmt == "json":
+            echo_json(PREFIXES)
+        else:
+            for prefix, iri in PREFIXES.items():
+                click.echo(f"PREFIX {prefix + ':':<9} <{iri}>")
+        return
+    found = named_queries()
+    if fmt == "json":
+        echo_json([{"name": q.name, "title": q.title, "description": q.description,
+                    "params": [p.__dict__ for p in q.params]} for q in found])
+        return
+    for q in found:
+        click.echo(f"{q.name}\n    {q.title}. {q.description}")
+        for p in q.params:
+            opt = "" if p.required else ", optional"
+            click.echo(f"    --param {p.name}=<{p.type}{opt}>  {p.description}")
+
+
+@main.command()
+@click.argument("term")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@backend_options
+@reports_errors
+def trace(term: str, fmt: str, lang: str, extra, store, endpoint) -> None:  # noqa: ANN001
+    """Trace challenge → causes → actions → countermeasures → trends around TERM.
+
+    TERM is an IRI, a CURIE (id:challenge-talent) or a label fragment in English or Chinese.
+    """
+    from kg.report import trace_markdown, trace_text
+
+    result = open_kg(extra, store, endpoint).trace(term)
+    if fmt == "json":
+        echo_json(result)
+    elif fmt == "markdown":
+        click.echo(trace_markdown(result, lang), nl=False)
+    else:
+        click.echo(trace_text(result, lang), nl=False)
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@backend_options
+@reports_errors
+def gaps(fmt: str, lang: str, extra, store, endpoint) -> None:  # noqa: ANN001
+    """Causes without remedy, challenges without countermeasure, unsupported trends, …"""
+    from kg.report import gaps_text
+
+    result = open_kg(extra, store, endpoint).gaps(lang)
+    if fmt == "json":
+        echo_json(result)
+    else:
+        click.echo(gaps_text(result), nl=False)
+
+
 # --- analysis and exports -------------------------------------------------------------------
 
+OUT_DIR = click.Path(file_okay=False, path_type=Path)
+EXPORT_FORMATS = ["graphml", "gexf", "csv", "cytoscape"]  # kg.export.FORMATS (tested)
+
+
+@main.command()
+@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR)
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@reports_errors
+def analyze(extra: tuple[Path, ...], out_dir: Path, fmt: str) -> None:
+    """Leverage, coverage, centrality, communities, bridges and challenge → trend paths.
+
+    Writes analysis.json and analysis.md (a report to paste into a paper) into --out.
+    """
+    from kg.analysis import print_analysis, write_analysis
+    from kg.loader import load_graph
+
+    written = write_analysis(load_graph(extra), out_dir)
+    data = json.loads(written["analysis.json"].read_text(encoding="utf-8"))
+    if fmt == "json":
+        echo_json(data)
+        return
+    print_analysis(data)
+    click.echo("Wrote " + ", ".join(str(p) for p in written.values()))
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.option("--view", default="full", show_default=True, help="remedy, actors or full.")
+@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@click.option("--limit", default=20, show_default=True, help="Most paths to show.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+@reports_errors
+def path(a: str, b: str, view: str, extra: tuple[Path, ...], limit: int, fmt: str) -> None:
+    """Shortest paths between A and B (labels in English or Chinese, IRIs or CURIEs).
+
+    Each step shows its predicate, direction, stated/inferred and evidence. Exits 2 when A or B
+    is unknown or ambiguous, 1 when they are not connected.
+    """
+    from kg.analysis import render_path, shortest_paths
+    from kg.graph import project
+    from kg.loader import load_graph
+
+    paths = shortest_paths(project(load_graph(extra), view), a, b, limit=limit)
+    if fmt == "json":
+        echo_json(paths)
+    for i, steps in enumerate(paths if fmt == "text" else [], 1):
+        click.echo(f"Path {i} ({len(steps)} step{'s' * (len(steps) != 1)}):")
+        click.echo(render_path(steps) or "(same node)")
+    if not paths:
+        click.echo(f"no path between {a!r} and {b!r} in the {view} view", err=True)
+        sys.exit(1)
+
+
+@main.command(name="export")
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--view", default="remedy", show_default=True, help="remedy, actors or full.")
+@click.option("--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR)
+@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@reports_errors
+def export_graph(fmt: str, view: str, out_dir: Path, extra: tuple[Path, ...]) -> None:
+    """Export a view for Gephi (GraphML, GEXF), Cytoscape.js (JSON) or spreadsheets (CSV)."""
+    from kg.export import export
+    from kg.loader import load_graph
+
+    for written in export(load_graph(extra), fmt, view, out_dir).values():
+        click.echo(f"Wrote {written}")
+
 # --- maps -----------------------------------------------------------------------------------
+
+
+@main.command("map")
+@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@click.option(
+    "--out",
+    "out_dir",
+    default="outputs",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Output folder.",
+)
+@click.option(
+    "--screenshots",
+    is_flag=True,
+    help="Also save a PNG of each map in OUT/screenshots (needs Chromium and playwright).",
+)
+@reports_errors
+def map_command(extra: tuple[Path, ...], out_dir: Path, screenshots: bool) -> None:
+    """Write interactive offline HTML maps: map.html, maps/*.html and index.html."""
+    from kg.loader import load_graph
+    from kg.maps import screenshot_maps, write_maps
+
+    files = write_maps(load_graph(extra), out_dir)
+    shots = screenshot_maps(files, out_dir / "screenshots") if screenshots else {}
+    for path in [*files.values(), *shots.values()]:
+        click.echo(f"{path}  {path.stat().st_size:,} bytes")
+
 
 # --- scale and serving ----------------------------------------------------------------------
 

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
+from helpers import IN_CI
 
 from kg import paths
 from kg.loader import load_graph
-
-from helpers import IN_CI
 
 
 @pytest.fixture

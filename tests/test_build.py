@@ -8,9 +8,9 @@ import subprocess
 import sys
 
 import pytest
+from helpers import DATA, REPO, tree_hashes
 from rdflib import Graph
 
-from helpers import DATA, REPO, tree_hashes
 from kg.build import build, materialise_inverses
 from kg.errors import InputError, ValidationFailed
 from kg.loader import load_graph
@@ -25,14 +25,19 @@ def built(tmp_path_factory):
 
 def test_build_writes_all_formats(built):
     out, result = built
-    assert sorted(p.name for p in out.iterdir()) == ["kg.jsonld", "kg.nt", "kg.ttl", "manifest.json"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "kg.jsonld",
+        "kg.nt",
+        "kg.ttl",
+        "manifest.json",
+    ]
     triples = result.manifest["triples"]
     for name, fmt in [("kg.ttl", "turtle"), ("kg.nt", "nt"), ("kg.jsonld", "json-ld")]:
         assert len(Graph().parse(out / name, format=fmt)) == triples, name
 
 
 def test_manifest_describes_files_and_counts(built):
-    out, result = built
+    out, _result = built
     manifest = json.loads((out / "manifest.json").read_text())
     for name in ("kg.ttl", "kg.nt", "kg.jsonld"):
         info = manifest["files"][name]
@@ -67,8 +72,13 @@ def test_two_builds_are_byte_identical_across_hash_seeds(tmp_path):
     for seed in ("1", "2"):
         out = tmp_path / seed
         env = {**os.environ, "PYTHONHASHSEED": seed}
-        subprocess.run([sys.executable, "-m", "kg", "build", "--out", str(out)], check=True,
-                       env=env, capture_output=True, cwd=REPO)
+        subprocess.run(
+            [sys.executable, "-m", "kg", "build", "--out", str(out)],
+            check=True,
+            env=env,
+            capture_output=True,
+            cwd=REPO,
+        )
         outs.append(tree_hashes(out))
     first, second = outs
     first.pop("manifest.json"), second.pop("manifest.json")  # holds the build time

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 from helpers import DATA, tree_hashes
+
 from kg.cli import main
 
 
@@ -47,7 +48,9 @@ def test_missing_with_file_is_a_clear_error(runner, tmp_path):
 def test_malformed_turtle_names_file_and_line(runner, tmp_path):
     runner.invoke(main, ["build", "--out", str(tmp_path)])
     before = tree_hashes(tmp_path)
-    result = runner.invoke(main, ["build", "--out", str(tmp_path), "--with", str(DATA / "broken.ttl")])
+    result = runner.invoke(
+        main, ["build", "--out", str(tmp_path), "--with", str(DATA / "broken.ttl")]
+    )
     assert result.exit_code == 2
     first = result.output.strip().splitlines()[0]
     assert first.startswith("error: ") and "broken.ttl:3:" in first
@@ -57,7 +60,9 @@ def test_malformed_turtle_names_file_and_line(runner, tmp_path):
 def test_shacl_violation_exits_1_and_names_nodes(runner, tmp_path):
     runner.invoke(main, ["build", "--out", str(tmp_path)])
     before = tree_hashes(tmp_path)
-    result = runner.invoke(main, ["build", "--out", str(tmp_path), "--with", str(DATA / "violating.ttl")])
+    result = runner.invoke(
+        main, ["build", "--out", str(tmp_path), "--with", str(DATA / "violating.ttl")]
+    )
     assert result.exit_code == 1
     assert "Lonely challenge <id:challenge-lonely> [cbec:hasCause]" in result.output
     assert "[skos:prefLabel]: needs exactly one @en and one @zh" in result.output
@@ -69,7 +74,9 @@ def test_validate_command(runner):
     assert ok.exit_code == 0 and "Conforms" in ok.output
     bad = runner.invoke(main, ["validate", str(DATA / "violating.ttl")])
     assert bad.exit_code == 1 and "Lonely challenge" in bad.output
-    only = runner.invoke(main, ["validate", "--only", str(DATA / "minimal.ttl"), "--format", "json"])
+    only = runner.invoke(
+        main, ["validate", "--only", str(DATA / "minimal.ttl"), "--format", "json"]
+    )
     assert only.exit_code == 0 and '"conforms": true' in only.output
 
 

@@ -31,10 +31,29 @@ def _terms(onto: Graph) -> list[URIRef]:
 def test_ontology_has_many_terms(onto):
     terms = _terms(onto)
     assert len(terms) > 50
-    for needed in ("Challenge", "Cause", "Countermeasure", "Action", "Trend", "Indicator",
-                   "Observation", "Actor", "Policy", "Standard", "BusinessModel", "Source",
-                   "Evidence", "addresses", "addressedBy", "hasCause", "hasAction", "partOf",
-                   "supports", "responsibleActor", "evidence"):
+    for needed in (
+        "Challenge",
+        "Cause",
+        "Countermeasure",
+        "Action",
+        "Trend",
+        "Indicator",
+        "Observation",
+        "Actor",
+        "Policy",
+        "Standard",
+        "BusinessModel",
+        "Source",
+        "Evidence",
+        "addresses",
+        "addressedBy",
+        "hasCause",
+        "hasAction",
+        "partOf",
+        "supports",
+        "responsibleActor",
+        "evidence",
+    ):
         assert CBEC[needed] in terms, needed
 
 
@@ -49,8 +68,13 @@ def test_every_term_has_label_and_definition_in_both_languages(onto, lang):
 
 
 def test_inverses_are_declared_both_ways(onto):
-    pairs = [("addresses", "addressedBy"), ("hasCause", "causeOf"), ("hasAction", "partOf"),
-             ("supports", "supportedBy"), ("responsibleActor", "responsibleFor")]
+    pairs = [
+        ("addresses", "addressedBy"),
+        ("hasCause", "causeOf"),
+        ("hasAction", "partOf"),
+        ("supports", "supportedBy"),
+        ("responsibleActor", "responsibleFor"),
+    ]
     for a, b in pairs:
         assert (CBEC[a], OWL.inverseOf, CBEC[b]) in onto
         assert (CBEC[b], OWL.inverseOf, CBEC[a]) in onto
@@ -58,8 +82,13 @@ def test_inverses_are_declared_both_ways(onto):
 
 def test_ontology_metadata(onto):
     assert (ONTOLOGY, RDF.type, OWL.Ontology) in onto
-    for prop in (DCTERMS.title, DCTERMS.description, OWL.versionIRI, DCTERMS.license,
-                 DCTERMS.creator):
+    for prop in (
+        DCTERMS.title,
+        DCTERMS.description,
+        OWL.versionIRI,
+        DCTERMS.license,
+        DCTERMS.creator,
+    ):
         assert onto.value(ONTOLOGY, prop) is not None, prop
     titles = {t.language for t in onto.objects(ONTOLOGY, DCTERMS.title)}
     assert titles == {"en", "zh"}
@@ -69,5 +98,8 @@ def test_ontology_metadata(onto):
 def test_domain_classes_are_skos_concepts(onto):
     for cls in ("Challenge", "Cause", "Countermeasure", "Action", "Trend", "Actor"):
         assert (CBEC[cls], RDFS.subClassOf, CBEC.DomainConcept) in onto or (
-            CBEC[cls], RDFS.subClassOf, CBEC.Actor) in onto
+            CBEC[cls],
+            RDFS.subClassOf,
+            CBEC.Actor,
+        ) in onto
     assert (CBEC.DomainConcept, RDFS.subClassOf, SKOS.Concept) in onto

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import DATA
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import SKOS
 
@@ -10,8 +11,6 @@ from kg import paths
 from kg.loader import load_graph
 from kg.namespaces import CBEC, OA
 from kg.validate import label_of, validate
-
-from helpers import DATA
 
 T = "https://example.org/test/"
 
@@ -103,9 +102,14 @@ BREAKAGES = {
         "trend",
     ),
     "evidence without position selector": (
-        lambda g: [g.remove((URIRef(T + "ev"), OA.hasSelector, s))
-                   for s in list(g.objects(URIRef(T + "ev"), OA.hasSelector))
-                   if g.value(s, OA.start) is not None] and g,
+        lambda g: (
+            [
+                g.remove((URIRef(T + "ev"), OA.hasSelector, s))
+                for s in list(g.objects(URIRef(T + "ev"), OA.hasSelector))
+                if g.value(s, OA.start) is not None
+            ]
+            and g
+        ),
         "exactly one oa:TextPositionSelector",
         "ev",
     ),

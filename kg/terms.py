@@ -1,0 +1,152 @@
+"""Name a node the way a researcher would: by IRI, CURIE, or a label fragment in either language.
+
+A label equal to the term (ignoring case and spaces) wins over partial matches; several partial
+matches are listed as candidates; an unknown term gets the closest labels as suggestions.
+
+>>> from kg.backends import MemoryBackend
+>>> from kg.loader import load_graph
+>>> b = MemoryBackend(load_graph())
+>>> resolve(b, "人才缺乏").iri.endswith("challenge-talent")
+True
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from rdflib import URIRef
+
+from kg.backends import Backend
+from kg.errors import InputError
+from kg.namespaces import PREFIXES, curie, expand
+
+__all__ = ["Match", "label_index", "normalise_label", "resolve"]
+
+LABELS_QUERY = """
+SELECT ?node ?label ?type WHERE {
+  ?node a ?type ; skos:prefLabel ?label .
+  ?type rdfs:subClassOf* cbec:DomainConcept .
+  FILTER(STRSTARTS(STR(?type), STR(cbec:)))
+}
+"""
+
+
+@dataclass(frozen=True, order=True)
+class Match:
+    """A node a term resolved to."""
+
+    iri: str
+    label_en: str = ""
+    label_zh: str = ""
+    type: str = ""
+    types: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        """``label (zh label) <curie> [type]`` for candidate lists."""
+        return f"{self.label_en} ({self.label_zh}) <{curie(self.iri)}> [{self.type}]"
+
+
+def normalise_label(text: str) -> str:
+    """Case-folded, whitespace-free form used for matching.
+
+    >>> normalise_label("  Credit  Guarantee ")
+    'creditguarantee'
+    """
+    return re.sub(r"\s+", "", text).casefold()
+
+
+def label_index(backend: Backend) -> list[Match]:
+    """Every domain node with its labels and most specific cbec type, sorted by IRI."""
+    nodes: dict[str, dict[str, str]] = {}
+    types: dict[str, set[str]] = {}
+    for node, label, typ in backend.query(LABELS_QUERY).rows:
+        entry = nodes.setdefault(str(node), {})
+        entry.setdefault(getattr(label, "language", None) or "", str(label))
+        types.setdefault(str(node), set()).add(curie(str(typ)))
+    out = []
+    for iri in sorted(nodes):
+        labels = nodes[iri]
+        specific = sorted(types[iri] - {"cbec:DomainConcept", "cbec:Actor"} or types[iri])
+        out.append(
+            Match(
+                iri,
+                labels.get("en", labels.get("zh", "")),
+                labels.get("zh", labels.get("en", "")),
+                specific[0],
+                tuple(sorted(types[iri])),
+            )
+        )
+    return out
+
+
+def resolve(
+    backend: Backend, term: str, index: list[Match] | None = None, of_type: str | None = None
+) -> Match:
+    """Resolve ``term`` to exactly one node or raise :class:`InputError` (exit code 2).
+
+    ``of_type`` (a CURIE such as ``cbec:Challenge``) restricts label matches to that class.
+    """
+    index = label_index(backend) if index is None else index
+    if of_type is not None and _as_iri(term) is None:
+        index = [m for m in index if of_type in m.types]
+    by_iri = {m.iri: m for m in index}
+    iri = _as_iri(term)
+    if iri is not None:
+        if iri in by_iri:
+            return by_iri[iri]
+        if backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
+            return Match(iri, curie(iri), curie(iri), "")
+        close = difflib.get_close_matches(
+            curie(iri), [curie(m.iri) for m in index], n=5, cutoff=0.6
+        )
+        raise InputError(f"unknown node {term!r}" + _suggest(close))
+    key = normalise_label(term)
+    if not key:
+        raise InputError("empty term")
+    exact = [m for m in index if key in (normalise_label(m.label_en), normalise_label(m.label_zh))]
+    if len(exact) == 1:
+        return exact[0]
+    partial = exact or [
+        m for m in index if key in normalise_label(m.label_en) or key in normalise_label(m.label_zh)
+    ]
+    if len(partial) == 1:
+        return partial[0]
+    if partial:
+        listing = "\n".join(f"  {m.describe()}" for m in partial[:25])
+        more = f"\n  … and {len(partial) - 25} more" if len(partial) > 25 else ""
+        raise InputError(
+            f"{term!r} matches {len(partial)} nodes; be more specific or use an IRI:\n"
+            f"{listing}{more}"
+        )
+    raise InputError(f"no node matches {term!r}" + _suggest(_closest(key, index)))
+
+
+def _as_iri(term: str) -> str | None:
+    term = term.strip()
+    if term.startswith("<") and term.endswith(">"):
+        return term[1:-1]
+    if term.startswith(("http://", "https://", "urn:")):
+        return term
+    if ":" in term and term.split(":", 1)[0] in PREFIXES:
+        return expand(term)
+    return None
+
+
+def _closest(key: str, index: list[Match], n: int = 5) -> list[str]:
+    labels: dict[str, str] = {}
+    for m in index:
+        for label in (m.label_en, m.label_zh):
+            labels.setdefault(normalise_label(label), label)
+    scored = sorted(
+        ((difflib.SequenceMatcher(None, key, norm).ratio(), labels[norm]) for norm in labels),
+        key=lambda pair: (-pair[0], pair[1]),
+    )
+    return [label for score, label in scored[:n] if score >= 0.3]
+
+
+def _suggest(names: list[str]) -> str:
+    if not names:
+        return "; no similar labels found"
+    return "; did you mean: " + ", ".join(repr(n) for n in names) + "?"

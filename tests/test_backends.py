@@ -1,0 +1,99 @@
+"""The in-memory and embedded-store backends give the same answers to every named query."""
+
+from __future__ import annotations
+
+import pytest
+from rdflib import Literal
+
+from kg.backends import MemoryBackend, OxigraphBackend
+from kg.build import build, materialise_inverses
+from kg.cli import main
+from kg.errors import InputError
+from kg.loader import load_graph
+from kg.query import coerce_params, named_queries, run_query
+
+# Parameter values used for the named queries that need them.
+PARAMS = {
+    "challenge": "id:challenge-talent",
+    "from": "id:countermeasure-talent",
+    "to": "id:challenge-talent",
+    "node": "id:challenge-credit-guarantee",
+    "section": "2.2",
+}
+
+
+@pytest.fixture(scope="module")
+def backends(tmp_path_factory):
+    out = tmp_path_factory.mktemp("out")
+    store = tmp_path_factory.mktemp("store") / "kg.store"
+    build(out_dir=out, store=store)
+    graph = load_graph()
+    materialise_inverses(graph)
+    return MemoryBackend(graph), OxigraphBackend(store)
+
+
+def _normal(term):
+    """Compare typed literals by value (Oxigraph writes canonical lexical forms)."""
+    if term is None:
+        return ("unbound", "", "")
+    if isinstance(term, Literal) and term.datatype is not None:
+        value = term.toPython()
+        return ("typed", str(value if not isinstance(value, Literal) else term), str(term.datatype))
+    return ("term", term.n3(), "")
+
+
+def _rows(result):
+    return sorted(tuple(_normal(t) for t in row) for row in result.rows)
+
+
+@pytest.mark.parametrize("query", named_queries(), ids=lambda q: q.name)
+def test_named_query_same_answers_on_both_backends(backends, query):
+    memory, store = backends
+    raw = {p.name: PARAMS[p.name] for p in query.params if p.required}
+    mem = run_query(memory, query.text, coerce_params(raw, query, memory))
+    ox = run_query(store, query.text, coerce_params(raw, query, store))
+    assert mem.variables == ox.variables
+    assert _rows(mem) == _rows(ox)
+
+
+def test_store_and_memory_hold_the_same_number_of_triples(backends):
+    memory, store = backends
+    assert len(store) == len(memory.graph)
+
+
+def test_store_is_read_without_parsing(runner, tmp_path):
+    store = tmp_path / "kg.store"
+    assert (
+        runner.invoke(
+            main, ["build", "--out", str(tmp_path / "o"), "--store", str(store)]
+        ).exit_code
+        == 0
+    )
+    result = runner.invoke(
+        main,
+        [
+            "query",
+            "--store",
+            str(store),
+            "--format",
+            "csv",
+            "--sparql",
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cbec:Challenge }",
+        ],
+    )
+    assert result.output == "n\n4\n"
+
+
+def test_not_a_store_is_a_clear_error(runner, tmp_path):
+    result = runner.invoke(main, ["query", "glossary", "--store", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "not a store made by `kg build --store PATH`" in result.output
+
+
+def test_build_refuses_to_overwrite_a_folder_that_is_not_a_store(tmp_path):
+    folder = tmp_path / "precious"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("keep me")
+    with pytest.raises(InputError, match="refusing to overwrite"):
+        build(out_dir=tmp_path / "o", store=folder)
+    assert (folder / "notes.txt").read_text() == "keep me"

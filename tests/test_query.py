@@ -1,0 +1,183 @@
+"""Named queries, safe parameters, output formats, bad input and timeouts."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+
+import pytest
+from rdflib import Graph, Literal, URIRef
+
+from kg.backends import MemoryBackend
+from kg.cli import main
+from kg.errors import InputError
+from kg.query import QueryTimeout, coerce_params, get_named_query, named_queries, run_query
+
+TALENT = "https://w3id.org/cbec-kg/id/challenge-talent"
+CM_TALENT = "https://w3id.org/cbec-kg/id/countermeasure-talent"
+
+
+@pytest.fixture(scope="module")
+def backend(kg_graph):
+    return MemoryBackend(kg_graph)
+
+
+def test_at_least_twelve_named_queries_with_headers():
+    queries = named_queries()
+    assert len(queries) >= 12
+    for q in queries:
+        assert q.title and q.description, q.name
+        assert q.text.lstrip().startswith("#"), q.name
+
+
+def test_queries_command_lists_names_descriptions_and_params(runner):
+    result = runner.invoke(main, ["queries"])
+    assert result.exit_code == 0
+    assert "remedies-for-challenge\n    Remedies for a challenge." in result.output
+    assert "--param challenge=<iri>" in result.output
+    listing = json.loads(runner.invoke(main, ["queries", "--format", "json"]).output)
+    assert {q["name"] for q in listing} == {q.name for q in named_queries()}
+
+
+def test_prefixes_are_listed_and_predeclared(runner, backend):
+    out = runner.invoke(main, ["queries", "--prefixes"]).output
+    assert "PREFIX cbec:" in out and "PREFIX skos:" in out
+    assert run_query(backend, "ASK { ?c a cbec:Challenge ; skos:prefLabel ?l }").boolean is True
+
+
+def test_named_query_with_label_parameter(runner):
+    result = runner.invoke(
+        main, ["query", "remedies-for-challenge", "--param", "challenge=talent", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    doc = json.loads(result.output)
+    remedies = {b["remedy"]["value"] for b in doc["results"]["bindings"]}
+    assert CM_TALENT in remedies
+    targets = {b["target"]["value"] for b in doc["results"]["bindings"]}
+    assert TALENT in targets
+    assert all("talent" in t or "training" in t or "demand" in t for t in targets)
+
+
+def test_parameters_are_bound_as_terms_not_text(backend):
+    q = get_named_query("section-contents")
+    hostile = '2.1" } } SELECT * WHERE { ?s ?p ?o } #'
+    bindings = coerce_params({"section": hostile}, q, backend)
+    assert bindings == {"section": Literal(hostile)}
+    assert run_query(backend, q.text, bindings).rows == []
+    real = run_query(backend, q.text, coerce_params({"section": "2.4"}, q, backend))
+    assert URIRef(TALENT) in {row[0] for row in real.rows}
+
+
+def test_parameter_errors(backend):
+    q = get_named_query("remedies-for-challenge")
+    with pytest.raises(InputError, match="needs --param challenge"):
+        coerce_params({}, q, backend)
+    with pytest.raises(InputError, match="has no parameter 'chalenge'"):
+        coerce_params({"chalenge": "x"}, q, backend)
+
+
+def test_unknown_named_query_suggests_close_names(runner):
+    result = runner.invoke(main, ["query", "remedies-for-challange"])
+    assert result.exit_code == 2
+    assert "did you mean: remedies-for-challenge" in result.output
+
+
+def test_syntax_error_via_cli(runner):
+    result = runner.invoke(main, ["query", "--sparql", "SELECT ?s WHERE {\n ?s ?p }"])
+    assert result.exit_code == 2
+    assert "SPARQL syntax error at line 2, column" in result.output
+    assert "^" in result.output
+
+
+def test_update_is_refused_via_cli(runner):
+    result = runner.invoke(main, ["query", "--sparql", "DROP ALL"])
+    assert result.exit_code == 2
+    assert "not allowed" in result.output
+
+
+def test_query_from_file(runner, tmp_path):
+    f = tmp_path / "count.rq"
+    f.write_text("SELECT (COUNT(?c) AS ?n) WHERE { ?c a cbec:Challenge }")
+    result = runner.invoke(main, ["query", "--file", str(f), "--format", "csv"])
+    assert result.exit_code == 0
+    assert result.output == "n\n4\n"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "tsv", "json", "markdown"])
+def test_select_formats(runner, fmt):
+    result = runner.invoke(
+        main, ["query", "glossary", "--param", "type=cbec:Challenge", "--format", fmt]
+    )
+    assert result.exit_code == 0, result.output
+    out = result.output
+    if fmt == "json":
+        doc = json.loads(out)
+        assert doc["head"]["vars"] == ["node", "type", "en", "zh"]
+        assert len(doc["results"]["bindings"]) == 4
+        zh = {b["zh"]["value"] for b in doc["results"]["bindings"]}
+        assert "跨境电商人才缺乏" in zh
+        assert doc["results"]["bindings"][0]["zh"]["xml:lang"] == "zh"
+    elif fmt in ("csv", "tsv"):
+        rows = list(csv.reader(io.StringIO(out), delimiter="," if fmt == "csv" else "\t"))
+        assert rows[0] == ["node", "node_label", "type", "type_label", "en", "zh"]
+        assert len(rows) == 5
+        assert rows[-1][:2] == ["id:challenge-talent", "Shortage of cross-border e-commerce talent"]
+    elif fmt == "markdown":
+        assert out.startswith("| node | type | en | zh |\n|---|---|---|---|\n")
+        assert out.count("\n") == 6
+    else:
+        assert "Shortage of cross-border e-commerce talent" in out and "4 row(s)" in out
+
+
+def test_lang_switches_labels(runner):
+    out = runner.invoke(
+        main,
+        ["query", "glossary", "--param", "type=cbec:Challenge", "--format", "csv", "--lang", "zh"],
+    ).output
+    assert "id:challenge-talent,跨境电商人才缺乏" in out
+
+
+@pytest.mark.parametrize(
+    ("fmt", "parser"), [("turtle", "turtle"), ("jsonld", "json-ld"), ("nt", "nt")]
+)
+def test_construct_formats(runner, fmt, parser):
+    q = "CONSTRUCT { ?c skos:prefLabel ?l } WHERE { ?c a cbec:Challenge ; skos:prefLabel ?l }"
+    result = runner.invoke(main, ["query", "--sparql", q, "--format", fmt])
+    assert result.exit_code == 0, result.output
+    g = Graph().parse(data=result.output, format=parser)
+    assert len(g) == 8
+
+
+def test_construct_rejects_table_only_format_gracefully(runner):
+    q = "DESCRIBE <https://w3id.org/cbec-kg/id/challenge-talent>"
+    result = runner.invoke(main, ["query", "--sparql", q, "--format", "csv"])
+    assert result.exit_code == 0  # graph results fall back to Turtle
+    assert "id:challenge-talent" in result.output
+
+
+def test_ask(runner):
+    result = runner.invoke(main, ["query", "--sparql", "ASK { ?t a cbec:Trend }"])
+    assert result.output == "true\n"
+
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+
+
+def test_timeout_stops_a_runaway_query(backend):
+    started = time.monotonic()
+    with pytest.raises(QueryTimeout, match=r"stopped after 1 s"):
+        run_query(backend, RUNAWAY, timeout=1)
+    assert time.monotonic() - started < 10
+
+
+def test_timeout_via_cli(runner):
+    result = runner.invoke(main, ["query", "--sparql", RUNAWAY, "--timeout", "0.5"])
+    assert result.exit_code == 3
+    assert "query stopped after 0.5 s" in result.output
+
+
+def test_fast_query_within_timeout_returns_normally(backend):
+    result = run_query(backend, "SELECT ?c WHERE { ?c a cbec:Challenge }", timeout=30)
+    assert len(result.rows) == 4
