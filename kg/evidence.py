@@ -169,6 +169,17 @@ def verify_evidence(graph: Graph, text: str, source_text_iri: URIRef) -> list[Ev
     return problems
 
 
+def quoted_share(graph: Graph, text: str, source_text_iri: URIRef) -> float:
+    """Share of the normalised text's characters that some quote of this source covers."""
+    covered: set[int] = set()
+    for ev in graph.subjects(OA.hasSource, source_text_iri):
+        for sel in graph.objects(ev, OA.hasSelector):
+            start, end = graph.value(sel, OA.start), graph.value(sel, OA.end)
+            if start is not None and end is not None:
+                covered.update(range(int(start), int(end)))
+    return round(len(covered) / len(text), 4) if text else 0.0
+
+
 def _owner_label(graph: Graph, ev: URIRef) -> str:
     owners = sorted(graph.subjects(CBEC.evidence, ev))
     if not owners:

@@ -17,6 +17,7 @@ the KG is read-only here
 
 from __future__ import annotations
 
+import functools
 import re
 
 from pyparsing import ParseException
@@ -60,8 +61,12 @@ def syntax_error(text: str, exc: ParseException) -> InputError:
     )
 
 
+@functools.lru_cache(maxsize=512)
 def query_form(text: str) -> str:
-    """Return SELECT, ASK, CONSTRUCT or DESCRIBE; raise :class:`InputError` otherwise."""
+    """Return SELECT, ASK, CONSTRUCT or DESCRIBE; raise :class:`InputError` otherwise.
+
+    Results are cached by query text: named queries are checked once per process.
+    """
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
