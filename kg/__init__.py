@@ -4,8 +4,8 @@ The library comes first; the ``kg`` command is a thin layer over it.
 
 >>> import kg
 >>> graph = kg.load()                      # ontology + the embedded paper's KG
->>> len(graph) > 100
-True
+>>> graph.query("SELECT (COUNT(*) AS ?n) WHERE { ?c a cbec:Challenge }").rows[0][0].toPython()
+4
 """
 
 from __future__ import annotations
