@@ -324,7 +324,8 @@ def pagerank(G: nx.MultiDiGraph, alpha: float = 0.85) -> dict[Node, float]:
     if not nodes:
         return {}
     index = {n: i for i, n in enumerate(nodes)}
-    ig = igraph.Graph(n=len(nodes), edges=[(index[u], index[v]) for u, v in G.edges()], directed=True)
+    edges = [(index[u], index[v]) for u, v in G.edges()]
+    ig = igraph.Graph(n=len(nodes), edges=edges, directed=True)
     ranks = ig.pagerank(directed=True, damping=alpha)
     return dict(zip(nodes, ranks, strict=True))
 
