@@ -400,7 +400,8 @@ def test_paper_coverage_matrix(paper):
         ("comprehensive-services", "credit-supervision"): (0, 2),
         # M2, diversified-platforms, integrated-service, supply-chain-ftz → CS; integrated-service
         # → many-intermediate-steps (I); third-party-warehouses → cumbersome; logistics → weak
-        ("comprehensive-services", "diversified-platforms"): (6, 1),
+        # 6 stated links of M2's actions + logistics-management → cumbersome-procedures (stated)
+        ("comprehensive-services", "diversified-platforms"): (7, 1),
         # M3 and its 5 actions → BB; M3 → weak-brand-awareness (I); brand-positioning → weak-
         # brand-capacity (I)
         ("brand-building", "brands"): (6, 2),
@@ -425,13 +426,16 @@ def test_paper_top_leverage(kg_graph, paper):
     assert scores[ID_ + "countermeasure-diversified-platforms"] == 3 + 1
     assert scores[ID_ + "countermeasure-talent"] == 3 + 1
     assert scores[ID_ + "countermeasure-brands"] == 2 + 1
-    # the best actions: trade-facilitation and customs-clearance-process, CG + cumbersome (→ CS)
+    # the best actions reach 3: trade-facilitation and customs-clearance-process (CG and
+    # cumbersome-procedures → CS), and logistics-management (weak-logistics-system and
+    # cumbersome-procedures, both causes of CS)
     actions = {k.removeprefix(ID_): v for k, v in scores.items() if "/action-" in k}
     best = max(actions.values())
-    assert best == 1 + 2
+    assert best == 3
     assert {k for k, v in actions.items() if v == best} == {
         "action-trade-facilitation",
         "action-customs-clearance-process",
+        "action-logistics-management",
     }
 
 
@@ -459,12 +463,16 @@ def _pair(paper, challenge: str, trend: str) -> dict:
 def test_paper_paths_brand_building_to_branding(paper):
     pair = _pair(paper, "Insufficient brand-building capacity", "Branding of export products")
     # BB←M3→TB, BB←CI→TB; BB←M3→CI→TB, BB←CI→M3→TB; BB←X→M3→TB and BB←X→M3→CI→TB for the
-    # 4 other actions X; BB→WA←M3→TB (+→CI→TB); BB→WC←BP→M3→TB (+→CI→TB): 16 in all
-    assert (pair["count"], pair["shortest"]) == (16, 2)
+    # 4 other actions X; BB→WA←M3→TB (+→CI→TB); BB→WC←BP→M3→TB (+→CI→TB): 16 paths; and,
+    # since brand-positioning (BP, one of the X) supports TB itself: BB←BP→TB, BB←M3→BP→TB,
+    # BB←CI→M3→BP→TB, BB←X→M3→BP→TB for the 3 actions other than CI and BP, BB→WA←M3→BP→TB,
+    # BB→WC←BP→TB: 8 more, 24 in all
+    assert (pair["count"], pair["shortest"]) == (24, 2)
     shortest = [
         [n.removeprefix(ID_) for n in p["nodes"]] for p in pair["paths"] if p["length"] == 2
     ]
     assert shortest == [
+        ["challenge-brand-building", "action-brand-positioning", "trend-export-branding"],
         ["challenge-brand-building", "action-consumer-insight", "trend-export-branding"],
         ["challenge-brand-building", "countermeasure-brands", "trend-export-branding"],
     ]
@@ -514,8 +522,9 @@ def test_paper_cli_path(runner):
         ["path", "--view", "remedy", "insufficient brand-building capacity", "出口产品品牌化"],
     )
     assert result.exit_code == 0, result.output
-    # the two 2-step paths: via the action consumer-insight and via the countermeasure
-    assert "Path 2 (2 steps):" in result.output and "Path 3" not in result.output
+    # the three 2-step paths: via the actions brand-positioning and consumer-insight, and via
+    # the countermeasure
+    assert "Path 3 (2 steps):" in result.output and "Path 4" not in result.output
     assert "<--[cbec:addresses]-- Create cross-border e-commerce brands  (stated)" in result.output
 
 

@@ -1,0 +1,177 @@
+"""Competency questions: what a policy researcher asks of the KG, with the answers the paper gives.
+
+Each ``tests/cq/cqNN-name.rq`` starts with a header::
+
+    # CQ07 — <question in Chinese> / <question in English>
+    # expects: <what and why, one line>
+    # ordered                      (optional: the ORDER BY is part of the answer)
+
+and its expected answer is ``tests/cq/expected/cqNN-name.csv``: a header of the query's variables
+(``boolean`` for ASK), IRIs as CURIEs, literals as their plain text (numbers as the paper prints
+them), booleans ``true``/``false`` and an empty cell for an unbound variable. The expectations were
+derived from the paper, not from the query output. Rows are compared as sets unless the header says
+``# ordered``. The KG is loaded once, with the inverse properties materialised (``kg.load()``).
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from rdflib import BNode, Literal, URIRef
+
+import kg
+from kg.namespaces import curie
+
+CQ_DIR = Path(__file__).parent / "cq"
+EXPECTED_DIR = CQ_DIR / "expected"
+CQ_FILES = sorted(CQ_DIR.glob("cq*.rq"))
+
+NAME_RE = re.compile(r"^cq(\d{2})-[a-z0-9]+(?:-[a-z0-9]+)*\.rq$")
+TITLE_RE = re.compile(r"^# CQ(\d{2}) — (?P<zh>\S.*?) / (?P<en>\S.*)$")
+EXPECTS_RE = re.compile(r"^# expects: \S.*$")
+CJK_RE = re.compile(r"[\u4e00-\u9fff]")
+EN_RE = re.compile(r"^[A-Z][A-Za-z' ,-]+")  # may quote the paper's Chinese words later on
+
+#: Every class with instances in the KG must be asked about in at least one CQ.
+CLASSES = [
+    "Challenge", "Cause", "Countermeasure", "Action", "Trend", "Driver", "Finding", "Actor",
+    "Platform", "Policy", "Standard", "BusinessModel", "ProductCategory", "Technology",
+    "Indicator", "Unit", "Observation", "Source", "Section", "Evidence", "Link",
+]  # fmt: skip
+#: Every curated relation, and every inverse the build materialises.
+RELATIONS = [
+    "hasCause", "addresses", "hasAction", "partOf", "supports", "hasDriver", "responsibleActor",
+    "concerns", "usesBusinessModel", "substantiates",
+    "causeOf", "addressedBy", "supportedBy", "drives", "responsibleFor", "concernedBy",
+    "businessModelOf", "substantiatedBy",
+]  # fmt: skip
+
+
+def cq_id(path: Path) -> str:
+    return path.stem
+
+
+def header_lines(path: Path) -> list[str]:
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.startswith("#"):
+            break
+        lines.append(line)
+    return lines
+
+
+def is_ordered(path: Path) -> bool:
+    return "# ordered" in header_lines(path)
+
+
+def cell(term) -> str:
+    """An rdflib term as the CSV writes it: CURIE, plain literal text, or empty when unbound."""
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return curie(str(term))
+    if isinstance(term, Literal):
+        return str(term)
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def read_expected(path: Path) -> tuple[list[str], list[tuple[str, ...]]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    assert rows, f"{path.name} is empty"
+    header, body = rows[0], rows[1:]
+    for number, row in enumerate(body, start=2):
+        assert len(row) == len(header), f"{path.name} line {number}: {len(row)} cells"
+    return header, [tuple(row) for row in body]
+
+
+def answer(graph, path: Path) -> tuple[list[str], list[tuple[str, ...]]]:
+    result = graph.query(path.read_text(encoding="utf-8"))
+    if result.form == "ASK":
+        return ["boolean"], [("true" if result.boolean else "false",)]
+    assert result.form == "SELECT", f"{path.name}: a CQ must be SELECT or ASK, not {result.form}"
+    return list(result.variables), [tuple(cell(t) for t in row) for row in result.rows]
+
+
+def diff(expected: list[tuple], actual: list[tuple], ordered: bool) -> str:
+    exp, act = Counter(expected), Counter(actual)
+    missing = list((exp - act).elements())
+    unexpected = list((act - exp).elements())
+    lines = []
+    if missing:
+        lines.append("missing rows (expected, not returned):")
+        lines += [f"  - {', '.join(row)}" for row in missing]
+    if unexpected:
+        lines.append("unexpected rows (returned, not expected):")
+        lines += [f"  + {', '.join(row)}" for row in unexpected]
+    if ordered and not lines and expected != actual:
+        lines.append("same rows, wrong order:")
+        lines += ["  expected:"] + [f"    {', '.join(row)}" for row in expected]
+        lines += ["  returned:"] + [f"    {', '.join(row)}" for row in actual]
+    return "\n".join(lines)
+
+
+@pytest.fixture(scope="module")
+def graph():
+    """The embedded KG with materialised inverses, loaded once through the public API."""
+    return kg.load()
+
+
+@pytest.mark.parametrize("path", CQ_FILES, ids=cq_id)
+def test_competency_question(graph, path: Path):
+    expected_path = EXPECTED_DIR / f"{path.stem}.csv"
+    assert expected_path.is_file(), f"no expected answer {expected_path.name}"
+    exp_header, exp_rows = read_expected(expected_path)
+    header, rows = answer(graph, path)
+    title = header_lines(path)[0]
+    assert header == exp_header, f"{title}\nvariables {header} != expected {exp_header}"
+    ordered = is_ordered(path)
+    ok = rows == exp_rows if ordered else Counter(rows) == Counter(exp_rows)
+    assert ok, f"{title}\n{diff(exp_rows, rows, ordered)}"
+
+
+def test_at_least_thirty_questions():
+    assert len(CQ_FILES) >= 30, f"only {len(CQ_FILES)} competency questions"
+
+
+def test_numbering_is_unique_and_dense():
+    numbers = [int(NAME_RE.match(p.name).group(1)) for p in CQ_FILES if NAME_RE.match(p.name)]
+    assert len(numbers) == len(CQ_FILES), "every CQ file is named cqNN-short-name.rq"
+    assert sorted(numbers) == list(range(1, len(numbers) + 1))
+
+
+@pytest.mark.parametrize("path", CQ_FILES, ids=cq_id)
+def test_header(path: Path):
+    lines = header_lines(path)
+    assert len(lines) >= 2, f"{path.name}: header needs a title line and an expects line"
+    title = TITLE_RE.match(lines[0])
+    assert title, f"{path.name}: first line must be '# CQNN — <zh> / <en>', got {lines[0]!r}"
+    assert title.group(1) == path.name[2:4], f"{path.name}: header number differs from file name"
+    assert CJK_RE.search(title.group("zh")), f"{path.name}: the first question must be Chinese"
+    assert EN_RE.match(title.group("en")), f"{path.name}: the second question must be English"
+    assert EXPECTS_RE.match(lines[1]), f"{path.name}: second line must be '# expects: …'"
+    assert set(lines[2:]) <= {"# ordered"}, f"{path.name}: unknown header lines {lines[2:]}"
+    if is_ordered(path):
+        assert "ORDER BY" in path.read_text(encoding="utf-8"), f"{path.name}: ordered, no ORDER BY"
+    body = path.read_text(encoding="utf-8")
+    for prefix in set(re.findall(r"\b([a-z]+):[A-Za-z]", body.split("\n\n", 1)[-1])):
+        assert re.search(rf"^PREFIX {prefix}:", body, re.M), f"{path.name}: declare {prefix}:"
+
+
+def test_every_question_has_an_expected_answer():
+    expected = {p.stem for p in EXPECTED_DIR.glob("*.csv")}
+    questions = {p.stem for p in CQ_FILES}
+    assert expected == questions, f"unpaired: {sorted(expected ^ questions)}"
+
+
+@pytest.mark.parametrize("kind, names", [("class", CLASSES), ("relation", RELATIONS)])
+def test_coverage(kind: str, names: list[str]):
+    text = "\n".join(p.read_text(encoding="utf-8") for p in CQ_FILES)
+    missing = [n for n in names if not re.search(rf"\bcbec:{n}\b", text)]
+    assert not missing, f"no competency question uses the {kind}(s): {missing}"
