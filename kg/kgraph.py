@@ -72,7 +72,7 @@ class KnowledgeGraph:
             raise InputError("give either a SPARQL string or a named query")
         named = get_named_query(name) if name is not None else None
         text = named.text if named is not None else sparql
-        bindings = coerce_params(params or {}, named, self.backend)
+        bindings = coerce_params(params or {}, named, self.backend, text)
         return run_query(self.backend, text, bindings, timeout)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:

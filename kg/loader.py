@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
+from xml.sax import SAXParseException
 
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.exceptions import ParserError
+from rdflib.term import _is_valid_uri
 from rdflib.util import guess_format
 
 from kg import paths
@@ -37,13 +40,35 @@ def parse_file(graph: Graph, path: str | Path) -> Graph:
     if not path.is_file():
         raise InputError(f"{path}: no such file")
     fmt = guess_format(str(path)) or "turtle"
+    part = Graph()
     try:
-        graph.parse(path, format=fmt)
+        part.parse(path, format=fmt)
     except SyntaxError as exc:  # rdflib's BadSyntax is a SyntaxError
         raise InputError(f"{path}:{_line_of(exc)}: {_reason(exc)}") from exc
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise InputError(f"{path}: {exc}") from exc
+    except SAXParseException as exc:  # RDF/XML
+        raise InputError(f"{path}:{exc.getLineNumber()}: {exc.getMessage()}") from exc
+    except (ParserError, ValueError, UnicodeDecodeError) as exc:  # N-Triples, JSON-LD, encoding
+        raise InputError(f"{path}:{_oxigraph_line(path) or '?'}: {exc}") from exc
+    _check_iris(part, path)
+    for prefix, ns in part.namespaces():
+        graph.bind(prefix, ns, override=False)
+    graph += part
     return graph
+
+
+def _check_iris(graph: Graph, path: Path) -> None:
+    """Reject IRIs that cannot be serialised, and relative IRIs (resolved against the file's
+    own location, they would make outputs depend on where the file lies)."""
+    for triple in graph:
+        for term in triple:
+            if not isinstance(term, URIRef):
+                continue
+            if not _is_valid_uri(term):
+                raise InputError(f"{path}: invalid IRI <{term}>")
+            if term.startswith("file:"):
+                raise InputError(
+                    f"{path}: relative or file: IRI <{term}>; write absolute http(s) IRIs"
+                )
 
 
 def load_graph(extra: Iterable[str | Path] = (), *, include_default: bool = True) -> Graph:
@@ -61,6 +86,20 @@ def load_graph(extra: Iterable[str | Path] = (), *, include_default: bool = True
     for path in files:
         parse_file(graph, path)
     return graph
+
+
+def _oxigraph_line(path: Path) -> int | None:
+    """Ask Oxigraph's parser where a file is malformed (rdflib's N-Triples parser does not say)."""
+    import pyoxigraph
+
+    try:
+        for _ in pyoxigraph.parse(path=str(path)):
+            pass
+    except SyntaxError as exc:
+        return exc.lineno if exc.lineno else None
+    except (ValueError, OSError):
+        return None
+    return None
 
 
 def _line_of(exc: SyntaxError) -> int:

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
-from rdflib.term import Node
+from rdflib.term import Node, _is_valid_uri
 
 from kg import paths
 from kg.backends import Backend, OxigraphBackend, QueryResult
@@ -138,8 +138,15 @@ def coerce_value(
         ":" in value and value.split(":", 1)[0] in PREFIXES
     )
     if typ == "iri" or (typ is None and looks_iri):
+        if looks_iri and of_class is not None and backend is not None:
+            from kg.terms import resolve
+
+            return URIRef(resolve(backend, value, of_type=of_class).iri)
         if looks_iri:
-            return URIRef(expand(value.strip("<>")))
+            iri = expand(value.strip().removeprefix("<").removesuffix(">"))
+            if not _is_valid_uri(iri) or not re.match(r"^[A-Za-z][A-Za-z0-9+.-]*:", iri):
+                raise InputError(f"not a valid IRI: {value!r}")
+            return URIRef(iri)
         if backend is None:
             raise InputError(f"not an IRI or CURIE: {value!r}")
         from kg.terms import resolve
@@ -159,10 +166,20 @@ def coerce_value(
 
 
 def coerce_params(
-    raw: Mapping[str, str], query: NamedQuery | None = None, backend: Backend | None = None
+    raw: Mapping[str, str],
+    query: NamedQuery | None = None,
+    backend: Backend | None = None,
+    text: str | None = None,
 ) -> dict[str, Node]:
-    """Check and convert ``name=value`` parameters (declared ones for a named query)."""
+    """Check and convert ``name=value`` parameters (declared ones for a named query).
+
+    For ad-hoc queries (``text``), each name must be a variable of the query.
+    """
     declared = {p.name: p for p in query.params} if query else {}
+    if query is None and text is not None:
+        for name in raw:
+            if not re.search(rf"[?$]{re.escape(name)}\b", text):
+                raise InputError(f"--param {name}: the query has no variable ?{name}")
     if query is not None:
         unknown = sorted(set(raw) - set(declared))
         if unknown:

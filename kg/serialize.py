@@ -24,6 +24,7 @@ from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
 
+from kg.errors import KGError
 from kg.namespaces import PREFIXES, bind_prefixes
 
 __all__ = ["atomic_write", "canonical", "to_jsonld", "to_ntriples", "to_turtle", "write_files"]
@@ -32,32 +33,63 @@ __all__ = ["atomic_write", "canonical", "to_jsonld", "to_ntriples", "to_turtle",
 GENID = "https://w3id.org/cbec-kg/.well-known/genid/"
 
 
-def skolem_map(graph: Graph, rounds: int = 4) -> dict[BNode, URIRef]:
+def skolem_map(graph: Graph) -> dict[BNode, URIRef] | None:
     """Stable IRIs for the blank nodes of ``graph``, from hashes of their neighbourhoods.
+
+    The hashes are refined until they stop splitting blank nodes apart (colour refinement).
+    Returns ``None`` when two blank nodes still share a hash (a symmetric structure the
+    refinement cannot tell apart); :func:`canonical` then uses rdflib's full algorithm.
 
     >>> g = Graph().parse(data="<urn:a> <urn:p> [ <urn:q> 1 ] .", format="turtle")
     >>> list(skolem_map(g).values())[0].startswith(GENID)
     True
+    >>> deep = Graph().parse(
+    ...     data='<urn:s> <urn:p> ("1" "2" "3" "4" "5" "x"), ("1" "2" "3" "4" "5" "y") .',
+    ...     format="turtle")
+    >>> len(set(skolem_map(deep).values()))
+    12
     """
-    bnodes = {t for triple in graph for t in triple if isinstance(t, BNode)}
+    bnodes = sorted({t for triple in graph for t in triple if isinstance(t, BNode)})
     labels = dict.fromkeys(bnodes, "")
 
     def name(term) -> str:
         return labels[term] if isinstance(term, BNode) else term.n3()
 
-    for _ in range(rounds):
+    classes = 1 if bnodes else 0
+    for _ in range(len(bnodes) + 1):
         fresh = {}
         for b in bnodes:
             out = sorted(f"> {p.n3()} {name(o)}" for p, o in graph.predicate_objects(b))
             inc = sorted(f"< {name(s)} {p.n3()}" for s, p in graph.subject_predicates(b))
-            fresh[b] = hashlib.sha1("\n".join(out + inc).encode()).hexdigest()[:16]
+            fresh[b] = hashlib.sha1("\n".join([labels[b], *out, *inc]).encode()).hexdigest()
         labels = fresh
-    return {b: URIRef(GENID + label) for b, label in labels.items()}
+        now = len(set(labels.values()))
+        if now == classes:
+            break
+        classes = now
+    if len(set(labels.values())) < len(bnodes):
+        return None
+    return {b: URIRef(GENID + label[:20]) for b, label in labels.items()}
 
 
 def canonical(graph: Graph) -> Graph:
-    """A copy of ``graph`` with skolemised blank nodes, triples added in sorted order."""
+    """A copy of ``graph`` with skolemised blank nodes, triples added in sorted order.
+
+    >>> sym = Graph().parse(data="<urn:a> <urn:p> [ <urn:q> 1 ], [ <urn:q> 1 ] .", format="turtle")
+    >>> len(canonical(sym)) == len(sym)
+    True
+    """
     mapping = skolem_map(graph)
+    if mapping is None:  # symmetric blank nodes: the complete (slow) canonicalisation
+        from rdflib.compare import to_canonical_graph
+
+        graph = to_canonical_graph(graph)
+        mapping = {
+            t: URIRef(GENID + "c" + str(t))
+            for triple in graph
+            for t in triple
+            if isinstance(t, BNode)
+        }
     out = Graph()
     bind_prefixes(out)
     triples = {tuple(mapping.get(t, t) for t in triple) for triple in graph}
@@ -94,9 +126,12 @@ def to_jsonld(graph: Graph) -> str:
 def atomic_write(path: str | Path, content: str | bytes) -> None:
     """Write ``content`` to ``path`` through a temporary file and a rename."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = content.encode("utf-8") if isinstance(content, str) else content
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise KGError(f"cannot write {path}: {exc.strerror or exc}") from exc
     try:
         umask = os.umask(0)
         os.umask(umask)
@@ -106,6 +141,9 @@ def atomic_write(path: str | Path, content: str | bytes) -> None:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise KGError(f"cannot write {path}: {exc.strerror or exc}") from exc
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -50,10 +50,12 @@ def syntax_error(text: str, exc: ParseException) -> InputError:
     """
     line_no, col = exc.lineno, exc.col
     reason = str(exc.msg) if getattr(exc, "msg", None) else str(exc)
-    precise = _oxigraph_error(text)
-    if precise is not None:
-        line_no, col, reason = precise
     lines = text.splitlines() or [""]
+    precise = _oxigraph_error(text)
+    # Oxigraph reports the furthest point its parser reached; trust it only when that point
+    # lies on the line rdflib blames, inside the text of that line.
+    if precise is not None and precise[0] == line_no and precise[1] <= len(lines[line_no - 1]) + 1:
+        line_no, col, reason = precise
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
     return InputError(
         f"SPARQL syntax error at line {line_no}, column {col}: {reason}\n"
@@ -67,6 +69,8 @@ def query_form(text: str) -> str:
 
     Results are cached by query text: named queries are checked once per process.
     """
+    if not _has_content(text):
+        raise InputError("empty query: the text holds no SPARQL (only whitespace or comments)")
     try:
         parsed = parseQuery(text)
     except ParseException as exc:
@@ -99,6 +103,16 @@ def _oxigraph_error(text: str) -> tuple[int, int, str] | None:
     except Exception:
         return None
     return None
+
+
+def _has_content(text: str) -> bool:
+    """Whether ``text`` holds anything but whitespace and ``#`` comments (outside IRIs/strings
+    a ``#`` starts a comment; a rough check is enough to catch empty input).
+
+    >>> _has_content("  # just a comment\n")
+    False
+    """
+    return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())
 
 
 def _is_update(text: str) -> bool:

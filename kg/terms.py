@@ -26,7 +26,7 @@ __all__ = ["Match", "label_index", "normalise_label", "resolve"]
 
 LABELS_QUERY = """
 SELECT ?node ?label ?type WHERE {
-  ?node a ?type ; skos:prefLabel ?label .
+  ?node a/rdfs:subClassOf* ?type ; skos:prefLabel ?label .
   ?type rdfs:subClassOf* cbec:DomainConcept .
   FILTER(STRSTARTS(STR(?type), STR(cbec:)))
 }
@@ -41,7 +41,7 @@ class Match:
     label_en: str = ""
     label_zh: str = ""
     type: str = ""
-    types: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()  # every cbec class of the node, super-classes included
 
     def describe(self) -> str:
         """``label (zh label) <curie> [type]`` for candidate lists."""
@@ -66,9 +66,10 @@ def label_index(backend: Backend) -> list[Match]:
         entry.setdefault(getattr(label, "language", None) or "", str(label))
         types.setdefault(str(node), set()).add(curie(str(typ)))
     out = []
+    generic = {"cbec:DomainConcept", "cbec:Actor"}
     for iri in sorted(nodes):
         labels = nodes[iri]
-        specific = sorted(types[iri] - {"cbec:DomainConcept", "cbec:Actor"} or types[iri])
+        specific = sorted(types[iri] - generic or types[iri] - {"cbec:DomainConcept"} or types[iri])
         out.append(
             Match(
                 iri,
@@ -89,10 +90,20 @@ def resolve(
     ``of_type`` (a CURIE such as ``cbec:Challenge``) restricts label matches to that class.
     """
     index = label_index(backend) if index is None else index
-    if of_type is not None and _as_iri(term) is None:
-        index = [m for m in index if of_type in m.types]
     by_iri = {m.iri: m for m in index}
     iri = _as_iri(term)
+    if of_type is not None:
+        if iri is not None and iri in by_iri and of_type not in by_iri[iri].types:
+            found = by_iri[iri]
+            raise InputError(f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}")
+        index = [m for m in index if of_type in m.types]
+    if iri is None and _unknown_prefix(term):
+        prefix = term.split(":", 1)[0]
+        close = difflib.get_close_matches(prefix, list(PREFIXES), n=3, cutoff=0.5)
+        hint = f"; did you mean: {', '.join(c + ':' for c in close)}?" if close else ""
+        raise InputError(
+            f"unknown prefix {prefix + ':'!r} in {term!r}{hint} (see `kg queries --prefixes`)"
+        )
     if iri is not None:
         if iri in by_iri:
             return by_iri[iri]
@@ -132,6 +143,11 @@ def _as_iri(term: str) -> str | None:
     if ":" in term and term.split(":", 1)[0] in PREFIXES:
         return expand(term)
     return None
+
+
+def _unknown_prefix(term: str) -> bool:
+    """``foo:bar`` with an undeclared prefix (a CURIE-looking term, not a label with a colon)."""
+    return bool(re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]+", term.strip()))
 
 
 def _closest(key: str, index: list[Match], n: int = 5) -> list[str]:

@@ -38,14 +38,8 @@ _TYPE_KEY = {
     "cbec:Actor": "actors",
     "cbec:Platform": "actors",
 }
-_LINK_PREDICATES = (
-    "hasCause",
-    "addresses",
-    "hasAction",
-    "supports",
-    "responsibleActor",
-    "hasDriver",
-)
+_CHAIN_TYPES = {"cbec:Challenge", "cbec:Cause", "cbec:Action", "cbec:Countermeasure", "cbec:Trend"}
+CURATED_QUERY = "SELECT ?p WHERE { ?p a cbec:CuratedRelation }"
 
 
 def _values(nodes: Iterable[str]) -> str:
@@ -82,10 +76,35 @@ class _Chain:
         return _step(self.b, remedies, "supports")
 
 
-def _collect(backend: Backend, focus: Match, types: dict[str, set[str]]) -> set[str]:
-    c = _Chain(backend, types)
-    f = {focus.iri}
+def _neighbours(backend: Backend, node: str, relations: list[str]) -> set[str]:
+    """Nodes linked to ``node`` by any curated relation, in either direction."""
+    preds = " ".join(URIRef(p).n3() for p in relations)
+    n = URIRef(node).n3()
+    text = f"""SELECT DISTINCT ?y WHERE {{
+      VALUES ?p {{ {preds} }} {{ {n} ?p ?y }} UNION {{ ?y ?p {n} }} }}"""
+    return {str(row[0]) for row in backend.query(text).rows}
+
+
+def _collect(
+    backend: Backend, focus: Match, types: dict[str, set[str]], relations: list[str]
+) -> set[str]:
+    """Nodes of the chain around ``focus``. A node outside the chain (an actor, driver, law,
+    standard, statistic, category …) is traced through the chain nodes it is linked to."""
     kinds = set(focus.types)
+    if kinds & _CHAIN_TYPES:
+        return _collect_chain(backend, focus.iri, kinds, types)
+    nodes = {focus.iri}
+    for seed in sorted(_neighbours(backend, focus.iri, relations)):
+        if types.get(seed, set()) & _CHAIN_TYPES:
+            nodes |= _collect_chain(backend, seed, types[seed], types)
+    return nodes
+
+
+def _collect_chain(
+    backend: Backend, iri: str, kinds: set[str], types: dict[str, set[str]]
+) -> set[str]:
+    c = _Chain(backend, types)
+    f = {iri}
     if "cbec:Challenge" in kinds:
         problems = f | _step(backend, f, "hasCause")
         remedies = c.add_parents(_step(backend, problems, "addresses", forward=False))
@@ -98,12 +117,8 @@ def _collect(backend: Backend, focus: Match, types: dict[str, set[str]]) -> set[
         remedies = c.add_parents(f | _step(backend, c.of(f, "cbec:Countermeasure"), "hasAction"))
         problems = c.problems_of(remedies)
         trends = c.trends_of(remedies)
-    elif "cbec:Actor" in kinds:
-        remedies = c.add_parents(_step(backend, f, "responsibleActor", forward=False))
-        problems = c.problems_of(remedies)
-        trends = c.trends_of(remedies)
-    else:
-        trends = f if "cbec:Trend" in kinds else _step(backend, f, "hasDriver", forward=False)
+    else:  # a trend
+        trends = f
         remedies = c.add_parents(_step(backend, trends, "supports", forward=False))
         problems = c.problems_of(remedies)
     actors = _step(backend, remedies, "responsibleActor")
@@ -127,10 +142,10 @@ def _evidence(backend: Backend, nodes: set[str]) -> dict[str, list[dict]]:
     return out
 
 
-def _links(backend: Backend, nodes: set[str]) -> list[dict]:
+def _links(backend: Backend, nodes: set[str], relations: list[str]) -> list[dict]:
     if not nodes:
         return []
-    preds = " ".join(CBEC[p].n3() for p in _LINK_PREDICATES)
+    preds = " ".join(URIRef(p).n3() for p in relations)
     values = _values(nodes)
     text = f"""
     SELECT ?link ?s ?p ?o ?mode ?rationale WHERE {{
@@ -165,7 +180,8 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
     types = {m.iri: set(m.types) for m in index}
     if focus.iri not in types:
         types[focus.iri] = set(focus.types)
-    nodes = _collect(backend, focus, types)
+    relations = sorted(str(row[0]) for row in backend.query(CURATED_QUERY).rows)
+    nodes = _collect(backend, focus, types, relations)
     evidence = _evidence(backend, nodes)
 
     def item(iri: str) -> dict:
@@ -184,5 +200,5 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
         key = next((_TYPE_KEY[t] for t in sorted(types.get(iri, ())) if t in _TYPE_KEY), None)
         if key is not None:
             result[key].append(item(iri))
-    result["links"] = _links(backend, nodes)
+    result["links"] = _links(backend, nodes, relations)
     return result

@@ -181,3 +181,33 @@ def test_timeout_via_cli(runner):
 def test_fast_query_within_timeout_returns_normally(backend):
     result = run_query(backend, "SELECT ?c WHERE { ?c a cbec:Challenge }", timeout=30)
     assert len(result.rows) == 4
+
+
+@pytest.mark.parametrize("text", ["", "   \n", "# only a comment\n"])
+def test_empty_query_is_named_as_such(runner, text):
+    result = runner.invoke(main, ["query", "--sparql", text])
+    assert result.exit_code == 2
+    assert "empty query" in result.output
+
+
+def test_param_for_a_variable_the_query_lacks(runner):
+    result = runner.invoke(
+        main, ["query", "--sparql", "SELECT ?s WHERE { ?s a cbec:Trend }", "--param", "zzz=1"]
+    )
+    assert result.exit_code == 2
+    assert "the query has no variable ?zzz" in result.output
+
+
+@pytest.mark.parametrize("value", ["<foo bar>", "http://x>y"])
+def test_invalid_iri_parameter(runner, value):
+    result = runner.invoke(main, ["query", "evidence-for-node", "--param", f"node={value}"])
+    assert result.exit_code == 2
+    assert "not a valid IRI" in result.output
+
+
+def test_iri_parameter_of_the_wrong_class(runner):
+    result = runner.invoke(
+        main, ["query", "remedies-for-challenge", "--param", "challenge=id:trend-export-branding"]
+    )
+    assert result.exit_code == 2
+    assert "is a cbec:Trend, not a cbec:Challenge" in result.output

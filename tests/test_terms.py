@@ -32,12 +32,27 @@ def test_resolves_iri_curie_and_exact_labels(backend, term):
 
 
 def test_exact_label_wins_over_partial_matches(backend):
-    # "人才缺乏" is part of several labels but equal to none; the challenge's zh label
-    # "跨境电商人才缺乏" is matched exactly and wins over partial matches elsewhere.
+    # "Customs" is the whole label of one actor and part of three other labels
     index = label_index(backend)
-    partial = [m for m in index if "人才" in m.label_zh]
-    assert len(partial) > 1
-    assert resolve(backend, "跨境电商人才缺乏").iri == TALENT
+    partial = [m for m in index if "customs" in m.label_en.lower()]
+    assert len(partial) == 4
+    assert resolve(backend, "customs").iri.endswith("/actor-customs")
+    assert resolve(backend, "  CUSTOMS ").iri.endswith("/actor-customs")
+
+
+def test_class_restriction_rejects_a_node_of_another_class(backend):
+    with pytest.raises(InputError, match="is a cbec:Trend, not a cbec:Challenge"):
+        resolve(backend, "id:trend-export-branding", of_type="cbec:Challenge")
+
+
+def test_unknown_prefix_is_named(backend):
+    with pytest.raises(InputError, match=r"unknown prefix .cbex:.*did you mean: cbec:"):
+        resolve(backend, "cbex:Challenge")
+
+
+def test_subclass_instances_count_as_their_superclass(backend):
+    platform = next(m for m in label_index(backend) if m.type == "cbec:Platform")
+    assert "cbec:Actor" in platform.types
 
 
 def test_several_matches_list_candidates(backend):
