@@ -23,7 +23,6 @@ True
 
 from __future__ import annotations
 
-import difflib
 import json
 from collections import Counter
 from collections.abc import Iterable
@@ -34,9 +33,8 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
-from kg.errors import InputError
 from kg.graph import project, section_key
-from kg.namespaces import curie, expand
+from kg.namespaces import curie
 from kg.serialize import atomic_write
 
 __all__ = [
@@ -511,7 +509,9 @@ def _path_record(G: nx.MultiDiGraph, R: nx.DiGraph, nodes: list[Node]) -> dict[s
 def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     """The node named by ``term``: an IRI, a CURIE, or an English or Chinese label.
 
-    Labels match case-insensitively; an exact label wins over a partial one.
+    The same rules as ``kg trace`` (:func:`kg.terms.resolve`): case and spaces are ignored, an
+    exact label wins over partial ones, several matches are listed, unknown terms get the
+    closest labels.
 
     Raises
     ------
@@ -521,7 +521,7 @@ def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     Examples
     --------
     >>> G = nx.MultiDiGraph()
-    >>> G.add_node("urn:a", label_en="Talent gap", label_zh="人才缺口")
+    >>> G.add_node("urn:a", label_en="Talent gap", label_zh="人才缺口", type="cbec:Cause")
     >>> G.add_node("urn:b", label_en="Talent gap in SMEs", label_zh="中小企业人才缺口")
     >>> resolve(G, "talent gap"), resolve(G, "中小企业")
     ('urn:a', 'urn:b')
@@ -529,36 +529,16 @@ def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     Traceback (most recent call last):
     kg.errors.InputError: 'Talent' matches 2 nodes; ...
     """
-    term = term.strip()
-    if term in G:
-        return term
-    if expand(term) in G:
-        return expand(term)
-    key = term.casefold()
-    labels = {n: (d.get("label_en", ""), d.get("label_zh", "")) for n, d in G.nodes(data=True)}
-    exact = sorted(n for n, ls in labels.items() if key in {lbl.casefold() for lbl in ls})
-    partial = sorted(n for n, ls in labels.items() if any(key in lbl.casefold() for lbl in ls))
-    for matches in (exact, partial):
-        if len(matches) == 1:
-            return matches[0]
-        if len(matches) > 1:
-            listed = "\n".join(f"  {_describe(G, n)}" for n in matches)
-            raise InputError(
-                f"{term!r} matches {len(matches)} nodes; name one by its label or id:\n{listed}"
-            )
-    raise InputError(_unknown_message(term, labels))
+    from kg.terms import Match
+    from kg.terms import resolve as resolve_term
 
-
-def _describe(G: nx.MultiDiGraph, n: Node) -> str:
-    d = G.nodes[n]
-    return f"{d.get('label_en', n)} / {d.get('label_zh', n)} ({curie(n)})"
-
-
-def _unknown_message(term: str, labels: dict[Node, tuple[str, str]]) -> str:
-    by_folded = {lbl.casefold(): lbl for ls in labels.values() for lbl in ls if lbl}
-    close = difflib.get_close_matches(term.casefold(), sorted(by_folded), n=5, cutoff=0.4)
-    hint = "; did you mean: " + ", ".join(repr(by_folded[c]) for c in close) if close else ""
-    return f"no node is labelled or identified {term!r}{hint}"
+    index = [
+        Match(
+            n, d.get("label_en", ""), d.get("label_zh", ""), d.get("type", ""), (d.get("type", ""),)
+        )
+        for n, d in sorted(G.nodes(data=True))
+    ]
+    return resolve_term(None, term, index).iri
 
 
 def _link_steps(G: nx.MultiDiGraph, u: Node, v: Node) -> list[Step]:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import RDF
 
 from kg import paths
 from kg.errors import InputError
@@ -194,13 +194,9 @@ def _owner_label(graph: Graph, ev: URIRef) -> str:
 
 
 def _label(graph: Graph, node) -> str:
-    for lbl in graph.objects(node, SKOS.prefLabel):
-        if getattr(lbl, "language", None) == "en":
-            return str(lbl)
-    from rdflib.namespace import RDFS
+    from kg.validate import label_of
 
-    lbl = graph.value(node, RDFS.label)
-    return str(lbl) if lbl is not None else str(node).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return label_of(graph, node, "en")
 
 
 def source_text_path(graph: Graph, source: URIRef) -> Path | None:

@@ -150,7 +150,7 @@ def _most_specific(graph: Graph, classes: set[URIRef]) -> URIRef:
 
 
 def _node_attributes(graph: Graph, node: URIRef, cls: URIRef) -> dict:
-    definitions = {d.language: str(d) for d in graph.objects(node, SKOS.definition)}
+    definitions = {d.language: str(d) for d in sorted(graph.objects(node, SKOS.definition))}
     evidence = evidence_of(graph, graph.objects(node, CBEC.evidence))
     return {
         "type": curie(str(cls)),

@@ -83,13 +83,16 @@ def label_index(backend: Backend) -> list[Match]:
 
 
 def resolve(
-    backend: Backend, term: str, index: list[Match] | None = None, of_type: str | None = None
+    backend: Backend | None, term: str, index: list[Match] | None = None, of_type: str | None = None
 ) -> Match:
     """Resolve ``term`` to exactly one node or raise :class:`InputError` (exit code 2).
 
     ``of_type`` (a CURIE such as ``cbec:Challenge``) restricts label matches to that class.
     """
-    index = label_index(backend) if index is None else index
+    if index is None:
+        if backend is None:
+            raise ValueError("resolve needs a backend or an index")
+        index = label_index(backend)
     by_iri = {m.iri: m for m in index}
     iri = _as_iri(term)
     if of_type is not None:
@@ -107,7 +110,7 @@ def resolve(
     if iri is not None:
         if iri in by_iri:
             return by_iri[iri]
-        if backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
+        if backend is not None and backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
             return Match(iri, curie(iri), curie(iri), "")
         close = difflib.get_close_matches(
             curie(iri), [curie(m.iri) for m in index], n=5, cutoff=0.6

@@ -303,7 +303,7 @@ def test_paper_remedy_view_counts(kg_graph):
     for _, t in G.nodes(data="type"):
         types[t] = types.get(t, 0) + 1
     # challenges.ttl: 4 challenges, 17 causes, 17 hasCause; trends.ttl: 4 trends;
-    # countermeasures.ttl: 4 countermeasures, 27 actions, 27 hasAction, 37 addresses, 7 supports
+    # countermeasures.ttl: 4 countermeasures, 27 actions, 27 hasAction, 38 addresses, 8 supports
     assert types == {
         "cbec:Challenge": 4,
         "cbec:Cause": 17,
@@ -315,8 +315,8 @@ def test_paper_remedy_view_counts(kg_graph):
     assert {k: keys.count(k) for k in set(keys)} == {
         "cbec:hasCause": 17,
         "cbec:hasAction": 27,
-        "cbec:addresses": 37,
-        "cbec:supports": 7,
+        "cbec:addresses": 38,
+        "cbec:supports": 8,
     }
 
 
@@ -340,8 +340,8 @@ def test_paper_edge_evidence(kg_graph):
 def test_paper_actors_view(kg_graph):
     G = project(kg_graph, "actors")
     responsible = [(u, v) for u, v, k in G.edges(keys=True) if k == "cbec:responsibleActor"]
-    # 17 responsibleActor triples in countermeasures.ttl, all from actions (14 of them)
-    assert len(responsible) == 17
-    assert len({u for u, _ in responsible}) == 14
+    # 16 responsibleActor triples in countermeasures.ttl, all from actions (13 of them)
+    assert len(responsible) == 16
+    assert len({u for u, _ in responsible}) == 13
     assert {G.nodes[u]["type"] for u, _ in responsible} == {"cbec:Action"}
     assert (str(ID) + "action-customs-clearance-process", str(ID) + "actor-customs") in responsible
