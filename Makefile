@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench bench-scale clean
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
@@ -18,6 +18,11 @@ lint: $(VENV)/.installed-test
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python bench/run.py
+
+# 10k, 100k and 1M triples (about 20 minutes); e.g. make bench-scale SIZES=10k,100k
+SIZES ?= 10k,100k,1M
+bench-scale: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)
 
 $(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)

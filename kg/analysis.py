@@ -35,7 +35,7 @@ from rdflib import Graph
 
 from kg.graph import project, section_key
 from kg.namespaces import curie
-from kg.serialize import atomic_write
+from kg.serialize import write_files
 
 __all__ = [
     "EXPLANATIONS",
@@ -685,14 +685,15 @@ def write_analysis(graph: Graph, out_dir: str | Path, **options: Any) -> dict[st
     >>> sorted(write_analysis(load_graph(), tempfile.mkdtemp()))
     ['analysis.json', 'analysis.md']
     """
+    contents = analysis_files(graph, **options)
+    write_files(out_dir, contents)
+    return {name: Path(out_dir) / name for name in contents}
+
+
+def analysis_files(graph: Graph, **options: Any) -> dict[str, str]:
+    """The contents of ``analysis.json`` and ``analysis.md``, keyed by file name."""
     data = analyse(graph, **options)
-    contents = {"analysis.json": to_json(data), "analysis.md": render_markdown(data)}
-    written = {}
-    for name, body in contents.items():
-        path = Path(out_dir) / name
-        atomic_write(path, body)
-        written[name] = path
-    return written
+    return {"analysis.json": to_json(data), "analysis.md": render_markdown(data)}
 
 
 # --- Markdown report -------------------------------------------------------------------------

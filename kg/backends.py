@@ -6,8 +6,10 @@
 * :class:`EndpointBackend` — a remote SPARQL 1.1 endpoint, read-only.
 
 Common prefixes (:data:`kg.namespaces.PREFIXES`) are predeclared on every backend, and
-parameters are bound as RDF terms (rdflib ``initBindings``; a trailing ``VALUES`` clause of
-serialised terms for Oxigraph and endpoints), never pasted into the query text as strings.
+parameters are bound the same way on every backend: as one ``VALUES`` row of serialised RDF
+terms at the start of the query's WHERE group (:func:`inline_values`), so the variables are
+bound before anything else is evaluated, as rdflib's ``initBindings`` would. Values are never
+pasted into the query as strings.
 
 >>> from kg.loader import load_graph
 >>> backend = MemoryBackend(load_graph())
@@ -19,6 +21,7 @@ serialised terms for Oxigraph and endpoints), never pasted into the query text a
 from __future__ import annotations
 
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -27,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from rdflib import BNode, Graph, Literal, URIRef, Variable
+from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from kg.errors import InputError, KGError
@@ -40,7 +43,9 @@ __all__ = [
     "MemoryBackend",
     "OxigraphBackend",
     "QueryResult",
+    "commit_store",
     "load_store",
+    "stage_store",
 ]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -85,11 +90,10 @@ class MemoryBackend:
         self.graph = graph
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run ``text`` with rdflib, binding ``bindings`` through ``initBindings``."""
+        """Run ``text`` with rdflib; ``bindings`` as a ``VALUES`` row (:func:`inline_values`)."""
         form = query_form(text)
-        init = {Variable(k): v for k, v in (bindings or {}).items()}
         try:
-            res = self.graph.query(text, initNs=PREFIXES, initBindings=init)
+            res = self.graph.query(inline_values(text, bindings or {}), initNs=PREFIXES)
         except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes etc.
             raise InputError(f"query failed: {exc}") from exc
         if form == "ASK":
@@ -156,13 +160,13 @@ class OxigraphBackend:
         return len(self.store)
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run ``text`` with Oxigraph, binding ``bindings`` with a trailing ``VALUES`` clause.
+        """Run ``text`` with Oxigraph, ``bindings`` as a ``VALUES`` row (see :func:`inline_values`).
 
         (Oxigraph's substitutions only accept projected variables, so VALUES is used.)
         """
         form = query_form(text)
         try:
-            res = self.store.query(text + _values_clause(bindings or {}), prefixes=PREFIXES)
+            res = self.store.query(inline_values(text, bindings or {}), prefixes=PREFIXES)
         except (SyntaxError, ValueError, RuntimeError) as exc:
             raise InputError(f"query failed: {exc}") from exc
         except OSError as exc:
@@ -180,24 +184,114 @@ class OxigraphBackend:
         return QueryResult(form, variables, rows)
 
 
-def load_store(path: str | Path, ntriples: str | Path) -> int:
-    """Create (or replace) a pyoxigraph store at ``path`` from N-Triples; return its size."""
-    import shutil
+INVERSES_QUERY = """
+CONSTRUCT { ?o ?q ?s } WHERE {
+  { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
+  ?s ?p ?o .
+  FILTER(!isLiteral(?o))
+}
+"""
+
+#: What :func:`stage_store` accepts: a file (format from its extension) or (bytes, format).
+StoreInput = str | Path | tuple[bytes, str]
+
+
+def check_store_target(path: str | Path) -> Path:
+    """Refuse to replace a folder that is not a store (before any work is done)."""
+    path = Path(path)
+    if path.exists() and not (path / "CURRENT").is_file():
+        raise InputError(f"{path} exists and is not a store; refusing to overwrite it")
+    return path
+
+
+def stage_store(
+    path: str | Path, inputs: list[StoreInput], inverses: bool = False, steps=None
+) -> Path:
+    """Bulk-load ``inputs`` into a new store beside ``path``; return the staging folder.
+
+    With ``inverses``, the inverse of every triple whose predicate has an ``owl:inverseOf``
+    (declared anywhere in the loaded data) is added with one CONSTRUCT and a second bulk load.
+    :func:`commit_store` then puts the staged store in place.
+    """
+    import os
+    import tempfile
 
     import pyoxigraph as ox
 
-    path = Path(path)
+    from kg.progress import Steps
+    from kg.sources import ox_format, rdf_format
+
+    path = check_store_target(path)
+    steps = steps or Steps(False)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.staging-", dir=path.parent))
+    try:
+        store = ox.Store(str(staging))
+        for item in inputs:
+            if isinstance(item, tuple):
+                data, fmt = item
+                with steps.step(f"Loading {len(data):,} bytes of {fmt}"):
+                    store.bulk_load(data, format=ox_format(fmt))
+                continue
+            item = Path(item)
+            with steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"):
+                store.bulk_load(
+                    path=str(item), format=ox_format(rdf_format(item)), base_iri=item.as_uri()
+                )
+        if inverses:
+            with steps.step("Materialising inverse properties"):
+                found = store.query(INVERSES_QUERY, prefixes=PREFIXES)
+                store.bulk_load(
+                    found.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
+                )
+        with steps.step("Optimising the store"):
+            store.optimize()
+            store.flush()
+        del store
+    except SyntaxError as exc:
+        shutil_rmtree(staging)
+        raise InputError(f"cannot load into the store: {exc}") from exc
+    except BaseException:
+        shutil_rmtree(staging)
+        raise
+    return staging
+
+
+def shutil_rmtree(path: Path) -> None:
+    """Remove a folder tree, ignoring one that is already gone."""
+    import shutil
+
+    shutil.rmtree(path, ignore_errors=True)
+
+
+def commit_store(staging: Path, path: str | Path) -> int:
+    """Replace the store at ``path`` by the staged one (two renames); return its size."""
+    import pyoxigraph as ox
+
+    path = check_store_target(path)
+    old = None
     if path.exists():
-        if not (path / "CURRENT").is_file():
-            raise InputError(f"{path} exists and is not a store; refusing to overwrite it")
-        shutil.rmtree(path)
-    store = ox.Store(str(path))
-    store.bulk_load(path=str(ntriples), format=ox.RdfFormat.N_TRIPLES)
-    store.optimize()
-    size = len(store)
-    store.flush()
-    del store
-    return size
+        old = path.with_name(f".{path.name}.old-{staging.name.rsplit('-', 1)[-1]}")
+        path.rename(old)
+    staging.rename(path)
+    if old is not None:
+        shutil_rmtree(old)
+    return len(ox.Store.read_only(str(path)))
+
+
+def load_store(path: str | Path, *inputs: StoreInput, inverses: bool = False, steps=None) -> int:
+    """Create (or replace) a pyoxigraph store at ``path`` from RDF files; return its size.
+
+    Readers of the old store never see a half-loaded one: the new store is bulk-loaded beside
+    it and renamed into place.
+
+    >>> import tempfile, pathlib
+    >>> tmp = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (tmp / "a.nt").write_text("<urn:a> <urn:b> <urn:c> .\\n")
+    >>> load_store(tmp / "store", tmp / "a.nt")
+    1
+    """
+    return commit_store(stage_store(path, list(inputs), inverses, steps), path)
 
 
 class EndpointBackend:
@@ -216,7 +310,7 @@ class EndpointBackend:
         """Send ``text`` (with our prefixes and a VALUES clause for ``bindings``)."""
         form = query_form(text)
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
-        body = prologue + text + _values_clause(bindings or {})
+        body = prologue + inline_values(text, bindings or {})
         accept = (
             "application/sparql-results+json"
             if form in ("SELECT", "ASK")
@@ -236,11 +330,17 @@ class EndpointBackend:
             with urllib.request.urlopen(req, timeout=self.timeout) as resp:
                 ctype = resp.headers.get("Content-Type", "")
                 payload = resp.read()
+                truncated = resp.headers.get("X-KG-Truncated")
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace").strip()[:500]
             raise KGError(f"endpoint answered HTTP {exc.code}: {detail}") from exc
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             raise KGError(f"cannot reach endpoint {self.url}: {exc}") from exc
+        if truncated:  # a `kg serve` answer cut at its --max-results: never use it silently
+            raise KGError(
+                f"the endpoint cut the answer at its result limit ({truncated}); narrow the "
+                "query (LIMIT, FILTER) or raise the server's --max-results"
+            )
         if form in ("SELECT", "ASK"):
             return _parse_results_json(form, json.loads(payload))
         g = Graph()
@@ -257,6 +357,57 @@ def _values_clause(bindings: Mapping[str, Node]) -> str:
     head = " ".join(f"?{n}" for n in names)
     row = " ".join(bindings[n].n3() for n in names)
     return f"\nVALUES ({head}) {{ ({row}) }}\n"
+
+
+def _group_start(text: str) -> int | None:
+    """Index just after the ``{`` that opens the query's WHERE group (strings, comments and
+    IRIs skipped), or ``None``."""
+    i, n, depth_seen_where = 0, len(text), False
+    construct = re.match(r"(?is)^(?:\s|#[^\n]*\n|(?:PREFIX|BASE)[^\n]*\n)*CONSTRUCT\b", text)
+    while i < n:
+        c = text[i]
+        if c == "#":
+            i = text.find("\n", i)
+            i = n if i < 0 else i
+        elif c in "\"'":
+            long = text.startswith(c * 3, i)
+            end = text.find(c * 3, i + 3) + 3 if long else i + 1
+            if not long:
+                while end < n and text[end] != c:
+                    end += 2 if text[end] == "\\" else 1
+                end += 1
+            i = end if end > i else n
+            continue
+        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", text[i:]):
+            i += re.match(r"<[^\s<>\"{}|^`]*>", text[i:]).end()
+            continue
+        elif text[i : i + 5].upper() == "WHERE" and not text[i - 1 : i].isalnum():
+            depth_seen_where = True
+        elif c == "{" and (depth_seen_where or not construct):
+            return i + 1
+        i += 1
+    return None
+
+
+def inline_values(text: str, bindings: Mapping[str, Node]) -> str:
+    """``text`` with a ``VALUES`` row for ``bindings`` at the start of its WHERE group.
+
+    Some stores (Virtuoso) apply a trailing ``VALUES`` block after projection and reject one
+    that names a variable the query does not project; at the start of the group it means the
+    same everywhere.
+
+    >>> from rdflib import URIRef
+    >>> print(inline_values("SELECT ?x WHERE { ?c <urn:p> ?x }", {"c": URIRef("urn:c")}))
+    SELECT ?x WHERE {
+    VALUES (?c) { (<urn:c>) }
+     ?c <urn:p> ?x }
+    """
+    if not bindings:
+        return text
+    at = _group_start(text)
+    if at is None:
+        return text + _values_clause(bindings)
+    return text[:at] + _values_clause(bindings).rstrip("\n") + "\n" + text[at:]
 
 
 def _json_term(cell: Mapping[str, str] | None) -> Node | None:

@@ -1,12 +1,13 @@
-"""The build pipeline: load → validate → verify evidence → check figures → materialise → write.
+"""The build pipeline: load → validate → verify evidence → check figures → materialise →
+analyse and draw the maps → write.
 
 Nothing is written unless every step before writing succeeded, and each file is replaced
 atomically, so a failed build leaves the previous ``outputs/`` as they were.
 
 >>> import tempfile
 >>> result = build(out_dir=tempfile.mkdtemp())
->>> sorted(result.files)
-['kg.jsonld', 'kg.nt', 'kg.ttl']
+>>> {"kg.ttl", "kg.nt", "kg.jsonld", "analysis.json", "map.html"} <= set(result.files)
+True
 """
 
 from __future__ import annotations
@@ -25,11 +26,11 @@ from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
 from kg import checks, evidence
-from kg.errors import KGError, ValidationFailed
+from kg.errors import InputError, KGError, ValidationFailed
 from kg.loader import default_files, load_graph
 from kg.namespaces import CBEC, curie
 from kg.serialize import to_jsonld, to_ntriples, to_turtle, write_files
-from kg.validate import ValidationReport, validate_files
+from kg.validate import ValidationReport
 
 __all__ = ["BuildResult", "EvidenceFailed", "build", "materialise_inverses"]
 
@@ -52,7 +53,7 @@ class EvidenceFailed(KGError):
 class BuildResult:
     """What a build produced: the graph, the validation report, checks, and files written."""
 
-    graph: Graph
+    graph: Graph | None  # None for streaming builds (see IN_MEMORY_LIMIT)
     report: ValidationReport
     evidence_checked: int
     evidence_status: str
@@ -103,6 +104,43 @@ def verify_sources(graph: Graph) -> tuple[int, str, list[evidence.EvidenceProble
     return checked, status, problems
 
 
+#: Inputs up to this many bytes are built in memory (rdflib) and written as canonical, sorted
+#: files; larger inputs stream: Oxigraph loads them and dumps the files.
+IN_MEMORY_LIMIT = 8 * 2**20
+
+#: Output formats and their file names.
+FORMAT_FILES = {"ttl": "kg.ttl", "nt": "kg.nt", "jsonld": "kg.jsonld"}
+#: Outputs besides the RDF files: the analysis report and the HTML maps (in-memory builds only).
+EXTRA_OUTPUTS = ("analysis", "maps")
+
+
+def resolve_formats(formats: Iterable[str] | str | None, in_memory: bool) -> tuple[str, ...]:
+    """What to write: by default everything in memory (the three RDF files, the analysis and
+    the maps), only N-Triples when streaming.
+
+    >>> resolve_formats(None, True), resolve_formats(None, False), resolve_formats("none", True)
+    (('analysis', 'jsonld', 'maps', 'nt', 'ttl'), ('nt',), ())
+    >>> resolve_formats("ttl,nt", False)
+    ('nt', 'ttl')
+    """
+    known = {*FORMAT_FILES, *EXTRA_OUTPUTS}
+    if formats is None:
+        return tuple(sorted(known)) if in_memory else ("nt",)
+    if isinstance(formats, str):
+        formats = [f for f in formats.replace(" ", "").split(",") if f]
+    chosen = set(formats) - {"none"}
+    unknown = sorted(chosen - known)
+    if unknown:
+        names = ", ".join(sorted(known))
+        raise InputError(f"unknown output format {unknown[0]!r} (formats: {names} or none)")
+    if not in_memory and chosen & set(EXTRA_OUTPUTS):
+        raise InputError(
+            "the analysis and the maps are drawn only for inputs that fit in memory; "
+            "for large stores run `kg analyze --store PATH`"
+        )
+    return tuple(sorted(chosen))
+
+
 def build(
     extra: Iterable[str | Path] = (),
     out_dir: str | Path = DEFAULT_OUT,
@@ -110,8 +148,20 @@ def build(
     inverses: bool = True,
     store: str | Path | None = None,
     use_cache: bool = True,
+    formats: Iterable[str] | str | None = None,
+    jobs: int | None = None,
+    progress: bool | None = False,
 ) -> BuildResult:
     """Build the KG from ontology + embedded data + ``extra`` files into ``out_dir``.
+
+    Every source (curated folder, ``--with`` file, or ``# kg:source`` section of an N-Triples
+    file) is validated on its own, in ``jobs`` processes, and its report cached by content hash
+    (:mod:`kg.sources`); ``use_cache=False`` always re-validates. Inputs up to
+    :data:`IN_MEMORY_LIMIT` bytes are then merged in memory and written as canonical files
+    (``formats``, default ttl, nt and jsonld); larger inputs are bulk-loaded into Oxigraph and
+    dumped from there (default: nt only). With ``store``, the KG is also bulk-loaded into a
+    pyoxigraph store at that path (replacing an earlier store there) for ``--store`` queries
+    without re-parsing. ``progress`` shows a rich progress bar per step on stderr.
 
     Raises
     ------
@@ -121,44 +171,203 @@ def build(
         The data violates the SHACL shapes (nothing written).
     EvidenceFailed
         A quote cannot be re-found in an available source text (nothing written).
-
-    Validation reports are cached by content hash (:mod:`kg.cache`); ``use_cache=False``
-    always re-validates. With ``store``, the built N-Triples are also bulk-loaded into a
-    pyoxigraph store at that
-    path (replacing an earlier store there), for ``--store`` queries without re-parsing.
     """
+    from kg.backends import check_store_target
+    from kg.progress import Steps
+    from kg.sources import collect_sources, index_sources, validate_units, validation_units
+
     extra = [Path(p) for p in extra]
-    graph = load_graph(extra)
-    report = validate_files([*default_files(), *extra], graph, use_cache=use_cache)
-    if not report.conforms:
-        raise ValidationFailed(report)
-    checked, status, problems = verify_sources(graph)
-    if problems:
-        raise EvidenceFailed(problems)
-    findings = checks.run_checks(graph)
+    if store is not None:
+        check_store_target(store)
+    with Steps(progress) as steps:
+        sources = collect_sources(extra)
+        input_bytes = sum(p.stat().st_size for p in {*default_files(), *extra})
+        in_memory = input_bytes <= IN_MEMORY_LIMIT
+        chosen = resolve_formats(formats, in_memory)
+        index_sources(sources, steps)  # syntax errors name file and line, in any format
+        graph = None
+        if in_memory:
+            with steps.step("Parsing into memory"):
+                graph = load_graph(extra)
+        units = validation_units(sources)
+        outcomes = validate_units(units, use_cache=use_cache, jobs=jobs, steps=steps)
+        report, checked, status, problems, findings = _merge_outcomes(outcomes)
+        if not report.conforms:
+            raise ValidationFailed(report)
+        if problems:
+            raise EvidenceFailed(problems)
+        stats = {
+            "sources": len(sources),
+            "units": len(units),
+            "validated": sum(not o.cached for o in outcomes),
+            "input_bytes": input_bytes,
+            "mode": "memory" if in_memory else "streaming",
+        }
+        args = (extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps)
+        if graph is not None:
+            return _write_in_memory(graph, *args, stats)
+        return _write_streaming(*args, stats)
+
+
+def _merge_outcomes(outcomes):
+    violations, warnings, missing, problems, findings = [], [], [], [], []
+    checked = 0
+    for o in outcomes:
+        part = ValidationReport.from_dict(o.report)
+        violations += part.violations
+        warnings += part.warnings
+        checked += o.evidence_checked
+        missing += o.missing_texts
+        problems += [evidence.EvidenceProblem(**p) for p in o.problems]
+        findings += [
+            checks.Finding(**{**f, "observations": tuple(f["observations"])}) for f in o.findings
+        ]
+    report = ValidationReport(not violations, sorted(set(violations)), sorted(set(warnings)))
+    if not missing:
+        status = "verified"
+    else:
+        names = sorted(set(missing))
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        status = f"source text not found: {shown}"
+    return report, checked, status, problems, sorted(findings)
+
+
+def _file_info(data: bytes) -> dict:
+    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _write_in_memory(
+    graph, extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
+) -> BuildResult:
+    """Canonical files from the rdflib graph; the store is loaded from canonical N-Triples."""
+    from kg.backends import commit_store, stage_store
+
     if inverses:
         materialise_inverses(graph)
+    checks.add_flags(graph, findings)
+    writers = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
+    contents: dict[str, str] = {}
+    rdf_formats = [f for f in chosen if f in FORMAT_FILES]
+    with steps.step("Writing canonical files", total=len(rdf_formats)) as advance:
+        for fmt in rdf_formats:
+            contents[FORMAT_FILES[fmt]] = writers[fmt](graph)
+            advance()
+    if "analysis" in chosen:
+        from kg.analysis import analysis_files
 
-    contents = {
-        "kg.ttl": to_turtle(graph),
-        "kg.nt": to_ntriples(graph),
-        "kg.jsonld": to_jsonld(graph),
-    }
-    files = {
-        name: {"bytes": len(body.encode()), "sha256": hashlib.sha256(body.encode()).hexdigest()}
-        for name, body in sorted(contents.items())
-    }
+        with steps.step("Analysing the graph"):
+            contents.update(analysis_files(graph))
+    if "maps" in chosen:
+        from kg.maps import map_files
+
+        with steps.step("Drawing the maps"):
+            contents.update(map_files(graph))
+    files = {name: _file_info(body.encode()) for name, body in sorted(contents.items())}
     manifest = _manifest(graph, files, report, extra, checked, status, findings, inverses)
-    contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-    write_files(out_dir, contents)
+    manifest["build"] = stats
+    staging = None
     if store is not None:
-        from kg.backends import load_store
+        nt = contents.get("kg.nt") or to_ntriples(graph)
+        staging = stage_store(store, [(nt.encode(), "nt")], steps=steps)
+    try:
+        contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
+        write_files(out_dir, contents)
+    except BaseException:
+        if staging is not None:
+            import shutil
 
-        manifest["store"] = {
-            "path": str(store),
-            "quads": load_store(store, Path(out_dir) / "kg.nt"),
-        }
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    if staging is not None:
+        manifest["store"] = {"path": str(store), "quads": commit_store(staging, store)}
     return BuildResult(graph, report, checked, status, findings, files, manifest)
+
+
+STREAM_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
+
+
+def _write_streaming(
+    extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
+) -> BuildResult:
+    """Bulk-load everything into Oxigraph, count there, and dump the files from the store."""
+    import os
+    import shutil
+
+    import pyoxigraph as ox
+
+    from kg.backends import commit_store, stage_store
+    from kg.namespaces import PREFIXES
+
+    out_dir = Path(out_dir)
+    with steps.step("Canonicalising the embedded KG"):
+        base = to_ntriples(load_graph()).encode()
+    target = Path(store) if store is not None else out_dir / ".kg-build-store"
+    staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
+    written: list[Path] = []
+    try:
+        db = ox.Store(str(staging))
+        triples = len(db)
+        classes = {
+            curie(row["c"].value): int(row["n"].value)
+            for row in db.query("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+        }
+        links = {
+            curie(row["m"].value).removeprefix("cbec:").lower(): int(row["n"].value)
+            for row in db.query(
+                "SELECT ?m (COUNT(*) AS ?n) WHERE { ?l cbec:assertion ?m } GROUP BY ?m",
+                prefixes=PREFIXES,
+            )
+        }
+        files = {}
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for fmt in chosen:
+            name = FORMAT_FILES[fmt]
+            tmp = out_dir / f".{name}.{os.getpid()}.tmp"
+            written.append(tmp)
+            with steps.step(f"Writing {name} (Oxigraph)"):
+                db.dump(
+                    tmp,
+                    format=getattr(ox.RdfFormat, STREAM_FORMATS[fmt]),
+                    from_graph=ox.DefaultGraph(),
+                    prefixes=PREFIXES,
+                )
+                digest = hashlib.sha256()
+                with tmp.open("rb") as handle:
+                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                        digest.update(block)
+            files[name] = {"bytes": tmp.stat().st_size, "sha256": digest.hexdigest()}
+        del db
+        manifest = _manifest_counts(
+            triples,
+            dict(sorted(classes.items())),
+            dict(sorted(links.items())),
+            files,
+            report,
+            extra,
+            checked,
+            status,
+            findings,
+            inverses,
+        )
+        manifest["files"] = dict(sorted(files.items()))
+        manifest["build"] = stats
+        for tmp, fmt in zip(written, chosen, strict=True):
+            tmp.replace(out_dir / FORMAT_FILES[fmt])
+        written.clear()
+        write_files(
+            out_dir, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
+        )
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    finally:
+        for tmp in written:
+            tmp.unlink(missing_ok=True)
+    if store is not None:
+        manifest["store"] = {"path": str(store), "quads": commit_store(staging, store)}
+    else:
+        shutil.rmtree(staging, ignore_errors=True)
+    return BuildResult(None, report, checked, status, findings, files, manifest)
 
 
 def class_counts(graph: Graph) -> dict[str, int]:
@@ -177,6 +386,23 @@ def link_counts(graph: Graph) -> dict[str, int]:
 
 
 def _manifest(graph, files, report, extra, checked, status, findings, inverses) -> dict:
+    return _manifest_counts(
+        len(graph),
+        class_counts(graph),
+        link_counts(graph),
+        files,
+        report,
+        extra,
+        checked,
+        status,
+        findings,
+        inverses,
+    )
+
+
+def _manifest_counts(
+    triples, classes, links, files, report, extra, checked, status, findings, inverses
+) -> dict:
     versions = {"python": platform.python_version()}
     for dist in ("cbec-kg", "rdflib", "pyshacl", "networkx", "pyvis", "click", "pyoxigraph"):
         try:
@@ -187,10 +413,10 @@ def _manifest(graph, files, report, extra, checked, status, findings, inverses) 
         "generated": datetime.now(UTC).isoformat(timespec="seconds"),
         "inputs": {"embedded": True, "extra": [str(p) for p in extra]},
         "files": files,
-        "triples": len(graph),
+        "triples": triples,
         "inverses_materialised": inverses,
-        "classes": class_counts(graph),
-        "links": link_counts(graph),
+        "classes": classes,
+        "links": links,
         "validation": {"conforms": report.conforms, "warnings": len(report.warnings)},
         "evidence": {"checked": checked, "status": status},
         "checks": [f.to_dict() for f in findings],

@@ -21,7 +21,7 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from kg.namespaces import CBEC, curie
+from kg.namespaces import CBEC, curie, expand
 from kg.validate import label_of
 
 __all__ = ["Finding", "half_ulp", "run_checks"]
@@ -177,6 +177,31 @@ def check_shares(graph: Graph, obs: list[_Obs]) -> list[Finding]:
             )
         )
     return findings
+
+
+def add_flags(graph: Graph, findings: list[Finding]) -> int:
+    """Record each mismatch in ``graph`` as a ``cbec:InconsistencyFlag`` derived from the
+    observations involved (the observations themselves are left as the source gives them).
+
+    Returns the number of flags added.
+    """
+    import hashlib
+
+    from rdflib.namespace import PROV, RDFS
+
+    from kg.namespaces import ID
+
+    added = 0
+    for f in findings:
+        if f.status != "mismatch":
+            continue
+        flag = ID["flag-" + hashlib.sha1(f.message.encode()).hexdigest()[:10]]
+        graph.add((flag, RDF.type, CBEC.InconsistencyFlag))
+        graph.add((flag, RDFS.comment, Literal(f.message, lang="en")))
+        for obs in f.observations:  # full IRIs, or CURIEs from a cached report
+            graph.add((flag, PROV.wasDerivedFrom, URIRef(expand(obs))))
+        added += 1
+    return added
 
 
 def run_checks(graph: Graph) -> list[Finding]:

@@ -48,11 +48,13 @@ class KnowledgeGraph:
         if endpoint is not None:
             return cls(EndpointBackend(endpoint))
         from kg.build import materialise_inverses
+        from kg.checks import add_flags, run_checks
         from kg.loader import load_graph
 
         graph = load_graph(extra)
         if inverses:
             materialise_inverses(graph)
+        add_flags(graph, run_checks(graph))  # as `kg build` does for its outputs and store
         return cls(MemoryBackend(graph))
 
     # --- querying --------------------------------------------------------------------------

@@ -48,7 +48,7 @@ from rdflib.namespace import RDFS, SKOS
 from kg.errors import KGError
 from kg.graph import project
 from kg.namespaces import curie, expand
-from kg.serialize import atomic_write
+from kg.serialize import atomic_write, write_files
 from kg.validate import label_of
 
 __all__ = [
@@ -662,7 +662,8 @@ def write_maps(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
     """Write every map and the index into ``out_dir``; return the files keyed by name.
 
     Keys are the paths relative to ``out_dir`` without ``.html``: ``index``, ``map``,
-    ``maps/actors`` and ``maps/<challenge>``. Each file is written atomically.
+    ``maps/actors`` and ``maps/<challenge>``. Every page is rendered before the first is
+    written, and each file is written atomically.
 
     >>> import tempfile
     >>> from kg.loader import load_graph
@@ -670,9 +671,15 @@ def write_maps(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
     >>> "maps/challenge-talent" in files
     True
     """
+    contents = map_files(graph)
+    write_files(out_dir, contents)
+    return {name.removesuffix(".html"): Path(out_dir) / name for name in contents}
+
+
+def map_files(graph: Graph) -> dict[str, str]:
+    """Every map page and the index, keyed by path relative to the output folder."""
     from kg.analysis import leverage_scores
 
-    out = Path(out_dir)
     remedy = project(graph, "remedy")
     leverage = leverage_scores(remedy)
     pages: dict[str, MapPage] = {
@@ -708,12 +715,7 @@ def write_maps(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
     types = {**dict(actors.nodes(data="type")), **dict(remedy.nodes(data="type"))}
     contents["index"] = _index_html(graph, entries, Counter(types.values()))
 
-    files: dict[str, Path] = {}
-    for name in ["index", *sorted(k for k in contents if k != "index")]:
-        path = out / f"{name}.html"
-        atomic_write(path, contents[name])
-        files[name] = path
-    return files
+    return {f"{name}.html": html for name, html in sorted(contents.items())}
 
 
 # --- browser: screenshots ---------------------------------------------------------------------

@@ -109,7 +109,7 @@ def _has_content(text: str) -> bool:
     """Whether ``text`` holds anything but whitespace and ``#`` comments (outside IRIs/strings
     a ``#`` starts a comment; a rough check is enough to catch empty input).
 
-    >>> _has_content("  # just a comment\n")
+    >>> _has_content("  # just a comment")
     False
     """
     return any(line.strip() and not line.strip().startswith("#") for line in text.splitlines())

@@ -7,12 +7,19 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import functools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.plugins.sparql.algebra import translateQuery
+from rdflib.plugins.sparql.parser import parseQuery
+from rdflib.plugins.sparql.processor import SPARQLProcessor
+from rdflib.plugins.sparql.sparql import Query
 
 from kg import paths
 from kg.loader import load_graph, parse_file
@@ -109,14 +116,44 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
     Warnings (``sh:Warning``, e.g. a missing definition) do not make the data non-conforming.
     """
     shapes = shapes if shapes is not None else load_shapes()
-    _, results, _ = pyshacl.validate(
-        graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
-    )
+    with _prepared_queries():
+        _, results, _ = pyshacl.validate(
+            graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
+        )
     violations, warnings = [], []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         v = _violation(graph, results, result)
         (violations if v.severity == "Violation" else warnings).append(v)
     return ValidationReport(not violations, sorted(violations), sorted(warnings), results)
+
+
+@functools.lru_cache(maxsize=256)
+def _prepare(text: str, base: str | None, namespaces: tuple) -> Query:
+    return translateQuery(parseQuery(text), base, dict(namespaces))
+
+
+@contextlib.contextmanager
+def _prepared_queries() -> Iterator[None]:
+    """Parse each SPARQL text once while validating.
+
+    pyshacl runs a SPARQL-based constraint once per focus node and passes the query as a
+    string, so rdflib re-parses it every time (about 15 ms each, 70 % of the run). Inside this
+    block rdflib reuses the parsed algebra; the answers are the same (a prepared query is
+    meant to be evaluated many times with different ``initBindings``).
+    """
+    original = SPARQLProcessor.query
+
+    def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):
+        if isinstance(text, str):
+            with contextlib.suppress(TypeError):  # unhashable namespace values: no caching
+                text = _prepare(text, base, tuple(sorted((initNs or {}).items())))
+        return original(self, text, initBindings, initNs, base, DEBUG)
+
+    SPARQLProcessor.query = query
+    try:
+        yield
+    finally:
+        SPARQLProcessor.query = original
 
 
 def _violation(data: Graph, results: Graph, node) -> Violation:
@@ -148,14 +185,13 @@ def label_of(graph: Graph, node, lang: str = "en") -> str:
     >>> label_of(g, n)
     '信用'
     """
-    labels: dict[str | None, str] = {}
-    for lbl in sorted(graph.objects(node, SKOS.prefLabel)):
-        labels.setdefault(getattr(lbl, "language", None), str(lbl))
-    for key in (lang, "en", "zh"):
-        if key in labels:
-            return labels[key]
-    rdfs_label = graph.value(node, RDFS.label)
-    if rdfs_label is not None:
-        return str(rdfs_label)
+    other = "zh" if lang == "en" else "en"
+    for prop in (SKOS.prefLabel, RDFS.label):
+        labels: dict[str | None, str] = {}
+        for lbl in sorted(graph.objects(node, prop)):
+            labels.setdefault(getattr(lbl, "language", None), str(lbl))
+        for key in (lang, other, None, *sorted(k for k in labels if k)):
+            if key in labels:
+                return labels[key]
     text = str(node)
     return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if text.startswith("http") else text

@@ -10,6 +10,7 @@ import sys
 import pytest
 from helpers import DATA, REPO, tree_hashes
 from rdflib import Graph
+from rdflib.namespace import PROV, RDF
 
 from kg.build import build, materialise_inverses
 from kg.errors import InputError, ValidationFailed
@@ -26,11 +27,24 @@ def built(tmp_path_factory):
 def test_build_writes_all_formats(built):
     out, result = built
     assert sorted(p.name for p in out.iterdir()) == [
+        "analysis.json",
+        "analysis.md",
+        "index.html",
         "kg.jsonld",
         "kg.nt",
         "kg.ttl",
         "manifest.json",
+        "map.html",
+        "maps",
     ]
+    assert sorted(p.name for p in (out / "maps").iterdir()) == [
+        "actors.html",
+        "challenge-brand-building.html",
+        "challenge-comprehensive-services.html",
+        "challenge-credit-guarantee.html",
+        "challenge-talent.html",
+    ]
+    assert set(result.manifest["files"]) >= {"analysis.json", "map.html", "maps/actors.html"}
     triples = result.manifest["triples"]
     for name, fmt in [("kg.ttl", "turtle"), ("kg.nt", "nt"), ("kg.jsonld", "json-ld")]:
         assert len(Graph().parse(out / name, format=fmt)) == triples, name
@@ -109,3 +123,14 @@ def test_extra_file_is_merged(tmp_path):
     result = build([DATA / "extra-valid.ttl"], out_dir=tmp_path)
     assert result.manifest["inputs"]["extra"] == [str(DATA / "extra-valid.ttl")]
     assert result.manifest["classes"]["cbec:Challenge"] == 5
+
+
+def test_inconsistent_figures_are_flagged_in_the_outputs(built):
+    out, _ = built
+    g = Graph().parse(out / "kg.nt", format="nt")
+    flags = list(g.subjects(RDF.type, CBEC.InconsistencyFlag))
+    assert len(flags) == 1
+    derived = {str(o).rsplit("/", 1)[-1] for o in g.objects(flags[0], PROV.wasDerivedFrom)}
+    assert derived == {"obs-export-growth-2020", "obs-export-value-2019", "obs-export-value-2020"}
+    values = {str(v) for v in g.objects(None, CBEC.value)}
+    assert "39.2" in values  # the paper's number is kept, not corrected

@@ -19,7 +19,7 @@ import networkx as nx
 import pytest
 from helpers import IN_CI, REPO, tree_hashes
 from rdflib import URIRef
-from rdflib.namespace import SKOS
+from rdflib.namespace import RDF, SKOS
 
 from kg.cli import main
 from kg.graph import project
@@ -68,7 +68,7 @@ def sparql_set(graph, query: str, **bindings) -> set[str]:
 
 def evil_turtle(graph) -> str:
     """A challenge whose labels and quote try to break out of HTML and JSON."""
-    cause = sorted(graph.subjects(predicate=None, object=CBEC.Cause))[0]
+    cause = sorted(graph.subjects(RDF.type, CBEC.Cause))[0]
     return f"""
 @prefix cbec: <https://w3id.org/cbec-kg/ontology#> .
 @prefix id:   <https://w3id.org/cbec-kg/id/> .

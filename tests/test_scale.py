@@ -1,0 +1,203 @@
+"""Synthetic corpora, per-source validation with its cache, and the streaming build path."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from helpers import DATA
+from rdflib import Graph
+
+import kg.build as build_module
+from kg.backends import OxigraphBackend
+from kg.build import build
+from kg.cli import main
+from kg.errors import InputError, ValidationFailed
+from kg.sources import collect_sources, index_sources, validation_units
+from kg.synth import SOURCE_MARKER, sources_for, synth
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    path = tmp_path_factory.mktemp("synth") / "corpus.nt"
+    stats = synth(3, path)
+    return path, stats
+
+
+def test_synth_is_deterministic_and_sized(tmp_path, corpus):
+    path, stats = corpus
+    again = synth(3, tmp_path / "again.nt")
+    assert (tmp_path / "again.nt").read_bytes() == path.read_bytes()
+    assert again.triples == stats.triples
+    other = synth(3, tmp_path / "other.nt", seed=1)
+    assert (tmp_path / "other.nt").read_bytes() != path.read_bytes()
+    assert 8_000 < other.triples < 12_000  # --sources 3 ≈ 10k
+    assert sources_for(10_000) == 3 and sources_for(1_000_000) == 397
+    assert len(Graph().parse(path, format="nt")) == stats.triples
+    assert path.read_text().count(SOURCE_MARKER) == 4  # the shared block + 3 sources
+
+
+def test_synth_turtle_holds_the_same_triples(tmp_path):
+    synth(1, tmp_path / "a.nt")
+    synth(1, tmp_path / "a.ttl")
+    nt = Graph().parse(tmp_path / "a.nt", format="nt")
+    ttl = Graph().parse(tmp_path / "a.ttl", format="turtle")
+    assert nt.isomorphic(ttl)
+
+
+def test_synthetic_sources_are_shaped_like_the_paper(corpus):
+    path, _ = corpus
+    g = Graph().parse(path, format="nt")
+    q = g.query(
+        """
+        PREFIX cbec: <https://w3id.org/cbec-kg/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        PREFIX oa: <http://www.w3.org/ns/oa#>
+        SELECT
+          (COUNT(DISTINCT ?src) AS ?sources) (COUNT(DISTINCT ?ch) AS ?challenges)
+          (COUNT(DISTINCT ?trend) AS ?shared) (COUNT(DISTINCT ?inf) AS ?inferred)
+          (COUNT(DISTINCT ?q) AS ?quotes) (COUNT(DISTINCT ?obs) AS ?observations)
+        WHERE {
+          { ?src a cbec:Source } UNION { ?ch a cbec:Challenge ; cbec:hasCause ?cause }
+          UNION { ?a1 cbec:supports ?trend . ?a2 cbec:supports ?trend . FILTER(?a1 != ?a2)
+                  FILTER(STRBEFORE(STR(?a1), "-action") != STRBEFORE(STR(?a2), "-action")) }
+          UNION { ?inf cbec:assertion cbec:Inferred ; cbec:rationale ?r }
+          UNION { ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector }
+          UNION { ?obs a cbec:Observation ; cbec:indicator ?i ; cbec:unit ?u }
+        }"""
+    )
+    row = next(iter(q))
+    assert int(row.sources) == 4 and int(row.challenges) == 12
+    assert int(row.shared) >= 1  # some trend is supported from two sources
+    assert int(row.inferred) >= 1 and int(row.quotes) > 300 and int(row.observations) == 27
+
+
+def test_sections_are_sources_and_references_need_no_merge(corpus):
+    path, _ = corpus
+    sources = collect_sources([path])
+    assert [s.name.rsplit("#", 1)[-1] for s in sources[1:]] == [
+        "https://w3id.org/cbec-kg/id/synth-shared",
+        *(f"https://w3id.org/cbec-kg/id/synth-{i:05d}" for i in (1, 2, 3)),
+    ]
+    index_sources(sources)
+    units = validation_units(sources)
+    assert len(units) == 5  # curated folder, shared block, 3 sources: each validated alone
+    assert any("synth-shared-trend" in line for u in units for line in u.context)
+
+
+def test_a_patch_file_is_validated_with_the_source_it_extends():
+    sources = collect_sources([DATA / "cross-link.ttl", DATA / "extra-valid.ttl"])
+    index_sources(sources)
+    names = {u.name for u in validation_units(sources)}
+    assert names == {
+        f"kg/data/xiang + {DATA / 'cross-link.ttl'}",  # adds a link to a curated node
+        str(DATA / "extra-valid.ttl"),  # only refers to curated evidence
+    }
+
+
+def test_syntax_error_names_the_absolute_line(tmp_path, corpus):
+    path, _ = corpus
+    lines = path.read_text().splitlines(keepends=True)
+    broken = tmp_path / "broken.nt"
+    target = len(lines) - 5
+    lines[target - 1] = '<urn:a> <urn:b> "oops .\n'
+    broken.write_text("".join(lines))
+    with pytest.raises(InputError, match=rf"broken\.nt:{target}: "):
+        build([broken], out_dir=tmp_path / "out")
+
+
+@pytest.fixture
+def streaming(monkeypatch):
+    """Take the streaming path even for small inputs."""
+    monkeypatch.setattr(build_module, "IN_MEMORY_LIMIT", 0)
+
+
+def test_rebuild_revalidates_only_the_changed_source(tmp_path, corpus, streaming, monkeypatch):
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "cache"))
+    path, _stats = corpus
+    first = build([path], out_dir=tmp_path / "out", store=tmp_path / "store")
+    assert first.manifest["build"]["mode"] == "streaming"
+    assert first.manifest["build"]["validated"] == first.manifest["build"]["units"] == 5
+    again = build([path], out_dir=tmp_path / "out", store=tmp_path / "store")
+    assert again.manifest["build"]["validated"] == 0
+    changed = tmp_path / "changed.nt"
+    text = path.read_text()
+    changed.write_text(text.replace("Synthetic paper 2 on", "Synthetic paper number 2 on"))
+    third = build([changed], out_dir=tmp_path / "out", store=tmp_path / "store")
+    assert third.manifest["build"]["validated"] == 1
+    assert third.manifest["triples"] == first.manifest["triples"]
+
+
+def test_a_violation_in_one_source_fails_the_build_and_names_it(tmp_path, corpus, streaming):
+    path, _ = corpus
+    bad = tmp_path / "bad.nt"
+    subject = "<https://w3id.org/cbec-kg/id/synth-00002-challenge-1> "
+    label = "<http://www.w3.org/2004/02/skos/core#prefLabel>"
+    kept = [
+        line
+        for line in path.read_text().splitlines(keepends=True)
+        if not (line.startswith(subject + label) and line.rstrip().endswith("@zh ."))
+    ]
+    bad.write_text("".join(kept))
+    (tmp_path / "out").mkdir()
+    with pytest.raises(ValidationFailed, match="exactly one @en and one @zh"):
+        build([bad], out_dir=tmp_path / "out", store=tmp_path / "store")
+    assert not (tmp_path / "store").exists() and list((tmp_path / "out").iterdir()) == []
+
+
+def test_streaming_build_writes_nt_from_the_store_and_read_commands_use_it(
+    tmp_path, corpus, streaming, runner
+):
+    path, _stats = corpus
+    result = build([path], out_dir=tmp_path / "out", store=tmp_path / "store")
+    assert result.graph is None and sorted(result.files) == ["kg.nt"]
+    manifest = json.loads((tmp_path / "out" / "manifest.json").read_text())
+    assert manifest["files"]["kg.nt"]["bytes"] == (tmp_path / "out" / "kg.nt").stat().st_size
+    assert manifest["classes"]["cbec:Challenge"] == 4 + 12
+    store = OxigraphBackend(tmp_path / "store")
+    assert len(store) == manifest["triples"] == len(Graph().parse(tmp_path / "out" / "kg.nt"))
+    addressed = store.query("ASK { ?c cbec:addressedBy ?r }")  # inverses materialised
+    assert addressed.boolean is True
+    s = str(tmp_path / "store")
+    out = runner.invoke(
+        main,
+        [
+            "query",
+            "--store",
+            s,
+            "--format",
+            "csv",
+            "--sparql",
+            "SELECT (COUNT(?c) AS ?n) WHERE { ?c a cbec:Challenge }",
+        ],
+    )
+    assert out.output == "n\n16\n"
+    out = runner.invoke(main, ["trace", "id:synth-00001-challenge-1", "--store", s])
+    assert out.exit_code == 0 and "Causes (" in out.output
+    out = runner.invoke(main, ["gaps", "--store", s, "--format", "json"])
+    assert out.exit_code == 0 and json.loads(out.output)
+    out = runner.invoke(
+        main, ["analyze", "--store", s, "--out", str(tmp_path / "a"), "--format", "json"]
+    )
+    assert out.exit_code == 0, out.output
+    out = runner.invoke(
+        main, ["export", "--format", "csv", "--store", s, "--out", str(tmp_path / "e")]
+    )
+    assert out.exit_code == 0, out.output
+
+
+def test_formats_option(tmp_path, runner):
+    out = runner.invoke(
+        main, ["build", "--out", str(tmp_path / "o"), "--formats", "nt", "--no-progress"]
+    )
+    assert out.exit_code == 0, out.output
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["kg.nt", "manifest.json"]
+    bad = runner.invoke(main, ["build", "--out", str(tmp_path / "p"), "--formats", "xml"])
+    assert bad.exit_code == 2 and "unknown output format 'xml'" in bad.output
+
+
+def test_kg_synth_command(tmp_path, runner):
+    out = runner.invoke(main, ["synth", "--sources", "1", "--out", str(tmp_path / "s.nt")])
+    assert out.exit_code == 0, out.output
+    assert "triples from 1 sources" in out.output
+    assert (tmp_path / "s.nt").stat().st_size > 100_000
