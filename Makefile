@@ -16,8 +16,10 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
 
+# the quick benchmarks (a few minutes); bench-scale below is the long one
 bench: $(VENV)/.installed-test
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/bench_queries.py
+	$(BIN)/python bench/bench_map.py
 
 # 10k, 100k and 1M triples (about 20 minutes); e.g. make bench-scale SIZES=10k,100k
 SIZES ?= 10k,100k,1M
@@ -37,4 +39,4 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
 	touch $(VENV)/.installed $@
 
 clean:
-	rm -rf $(VENV) outputs/*.ttl outputs/*.nt outputs/*.jsonld outputs/manifest.json
+	rm -rf $(VENV) outputs/*
