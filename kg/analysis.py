@@ -435,6 +435,7 @@ def _step(G: nx.MultiDiGraph, u: Node, v: Node, key: str, direction: str) -> Ste
         "predicate": key,
         "direction": direction,
         "stated": bool(data.get("stated")),
+        "recorded": bool(data.get("recorded", True)),
         "evidence": list(data.get("evidence", [])),
     }
 
@@ -603,7 +604,11 @@ def render_path(steps: list[Step]) -> str:
             if step["direction"] == "forward"
             else f"<--[{step['predicate']}]--"
         )
-        mode = "stated" if step["stated"] else "inferred"
+        mode = (
+            "stated"
+            if step["stated"]
+            else ("inferred" if step.get("recorded", True) else "no link record: unvalidated")
+        )
         lines.append(f"{step['from_label_en']} {arrow} {step['to_label_en']}  ({mode})")
         lines += [f"    {e['section']} 「{e['quote']}」" for e in step["evidence"]]
         lines += [f"    also {a['predicate']} ({a['direction']})" for a in step["alternatives"]]

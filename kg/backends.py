@@ -341,12 +341,18 @@ class EndpointBackend:
                 f"the endpoint cut the answer at its result limit ({truncated}); narrow the "
                 "query (LIMIT, FILTER) or raise the server's --max-results"
             )
-        if form in ("SELECT", "ASK"):
-            return _parse_results_json(form, json.loads(payload))
-        g = Graph()
-        bind_prefixes(g)
-        fmt = "turtle" if "turtle" in ctype else "nt"
-        g.parse(data=payload.decode("utf-8"), format=fmt)
+        try:
+            if form in ("SELECT", "ASK"):
+                return _parse_results_json(form, json.loads(payload))
+            g = Graph()
+            bind_prefixes(g)
+            fmt = "turtle" if "turtle" in ctype else "nt"
+            g.parse(data=payload.decode("utf-8"), format=fmt)
+        except (ValueError, KeyError, TypeError, SyntaxError) as exc:  # not what we asked for
+            raise KGError(
+                f"endpoint {self.url} sent an answer that is not SPARQL results "
+                f"({ctype or 'no content type'}): {str(exc)[:200]}"
+            ) from exc
         return QueryResult(form, graph=g)
 
 

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import click
+from rdflib import Literal
+from rdflib.namespace import SKOS
 
 from kg import __version__
 from kg.errors import KGError
@@ -196,11 +199,18 @@ def check(extra: tuple[Path, ...], fmt: str) -> None:
 @reports_errors
 def anchor(quote: str, section: str, source_file: Path | None) -> None:
     """Print an evidence node (quote + prefix/suffix + offsets) for curators."""
-    from kg.evidence import normalise, turtle_snippet
-    from kg.paths import source_dir
+    from kg.evidence import normalise, source_text_files, turtle_snippet
+    from kg.loader import load_graph
 
-    path = source_file or source_dir() / "000_25b2fadf580d6e84.txt"
-    if not path.is_file():
+    if not re.fullmatch(r"\d+(\.\d+)*", section):
+        raise click.BadParameter(
+            f"{section!r} is not a section notation like 2.1", param_hint="--section"
+        )
+    graph = load_graph()
+    if (None, SKOS.notation, Literal(section)) not in graph:
+        raise click.BadParameter(f"the paper has no section {section}", param_hint="--section")
+    path = source_file or next(iter(source_text_files(graph)), None)
+    if path is None or not path.is_file():
         raise click.UsageError(f"source text not found: {path} (set KG_SOURCE_DIR)")
     click.echo(turtle_snippet(quote, section, normalise(path.read_text(encoding="utf-8"))))
 

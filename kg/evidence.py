@@ -199,6 +199,11 @@ def _label(graph: Graph, node) -> str:
     return label_of(graph, node, "en")
 
 
+def source_text_files(graph: Graph) -> list[Path]:
+    """Paths of every source text the data names (``cbec:textFile`` in ``KG_SOURCE_DIR``)."""
+    return sorted(paths.source_dir() / str(name) for name in graph.objects(None, CBEC.textFile))
+
+
 def source_text_path(graph: Graph, source: URIRef) -> Path | None:
     """Path of the source's text file, if known."""
     name = graph.value(source, CBEC.textFile)

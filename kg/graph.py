@@ -194,6 +194,7 @@ def _edge_attributes(graph: Graph, s: URIRef, p: URIRef, o: URIRef) -> dict:
     return {
         "predicate": curie(str(p)),
         "stated": stated,
+        "recorded": bool(records),  # False: no cbec:Link record (unvalidated data), not inferred
         "evidence_count": len(evidence),
         "evidence": evidence,
     }

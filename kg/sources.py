@@ -309,9 +309,12 @@ def validation_units(sources: list[Source]) -> list[Unit]:
 
 def unit_key(unit: Unit) -> str:
     """Content hash of everything the unit's outcome depends on."""
+    from importlib.metadata import version
+
     from kg import __version__, cache
 
-    parts = [__version__.encode(), paths.shapes_file().read_bytes()]
+    tools = f"{__version__} pyshacl {version('pyshacl')} rdflib {version('rdflib')}"
+    parts = [tools.encode(), paths.shapes_file().read_bytes()]
     parts += [p.read_bytes() for p in paths.ontology_files()]
     for part in unit.parts:
         parts += [part.fmt.encode(), part.read()]

@@ -11,7 +11,6 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -88,26 +87,6 @@ class ValidationReport:
 def load_shapes() -> Graph:
     """The SHACL shapes graph shipped with the ontology."""
     return parse_file(Graph(), paths.shapes_file())
-
-
-def validate_files(files: list, graph: Graph, use_cache: bool = True) -> ValidationReport:
-    """Validate ``graph``, parsed from ``files``, reusing a cached report for identical inputs.
-
-    The cache key covers the toolkit version, the shapes and every input file's bytes.
-    """
-    from kg import __version__, cache
-
-    parts = [__version__.encode(), paths.shapes_file().read_bytes()]
-    parts += [str(p).encode() + b"\0" + Path(p).read_bytes() for p in files]
-    key = cache.content_key(parts)
-    if use_cache:
-        hit = cache.get("validation", key)
-        if hit is not None:
-            return ValidationReport.from_dict(hit)
-    report = validate(graph)
-    if use_cache:
-        cache.put("validation", key, report.to_dict())
-    return report
 
 
 def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:

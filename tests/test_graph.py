@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
+from kg.analysis import render_path, shortest_paths
 from kg.build import materialise_inverses
 from kg.errors import InputError
 from kg.graph import VIEWS, curated_predicates, evidence_of, project, section_key
@@ -218,11 +219,12 @@ def test_edge_attributes(graph):
     assert G.edges[FX + "m1", FX + "h1", "cbec:addresses"] == {
         "predicate": "cbec:addresses",
         "stated": True,
+        "recorded": True,
         "evidence_count": 1,
         "evidence": [{"section": "3.1", "quote": "m1 addresses h1"}],
     }
     inferred = G.edges[FX + "a2", FX + "c3", "cbec:addresses"]
-    assert inferred["stated"] is False
+    assert inferred["stated"] is False and inferred["recorded"] is True
     assert inferred["evidence"] == [{"section": "3.1", "quote": "a2 addresses c3"}]
 
 
@@ -230,6 +232,11 @@ def test_edge_without_link_record_is_not_stated():
     G = project(fixture_graph("id:fx-m2 cbec:addresses id:fx-c1 ."))
     edge = G.edges[FX + "m2", FX + "c1", "cbec:addresses"]
     assert (edge["stated"], edge["evidence_count"], edge["evidence"]) == (False, 0, [])
+    assert edge["recorded"] is False  # shown as unrecorded, never as "inferred by a curator"
+    steps = shortest_paths(
+        project(fixture_graph("id:fx-m2 cbec:addresses id:fx-c1 .")), FX + "m2", FX + "c1"
+    )[0]
+    assert "no link record: unvalidated" in render_path(steps)
 
 
 def test_two_link_records_merge_their_evidence():
