@@ -17,10 +17,10 @@ from helpers import IN_CI
 from rdflib import Literal
 from virtuoso import Virtuoso, available
 
-from kg.backends import EndpointBackend, MemoryBackend
-from kg.build import build, materialise_inverses
+from kg.backends import EndpointBackend
+from kg.build import build
 from kg.cli import main
-from kg.loader import load_graph
+from kg.kgraph import KnowledgeGraph
 from kg.push import PushFailed, push, temporary_graph
 from kg.query import coerce_params, named_queries, run_query
 from kg.synth import synth
@@ -106,9 +106,7 @@ def test_push_loads_every_triple(virtuoso, kg_nt, pushed):
 
 @pytest.mark.parametrize("query", named_queries(), ids=lambda q: q.name)
 def test_named_query_on_virtuoso_matches_memory(virtuoso, pushed, query):
-    graph = load_graph()
-    materialise_inverses(graph)
-    memory = MemoryBackend(graph)
+    memory = KnowledgeGraph.open().backend  # inverses and figure flags, as the build adds them
     raw = {p.name: PARAMS[p.name] for p in query.params if p.required}
     want = run_query(memory, query.text, coerce_params(raw, query, memory))
     remote = graph_endpoint(virtuoso, GRAPH)

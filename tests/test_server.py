@@ -21,11 +21,11 @@ import pytest
 from helpers import IN_CI
 from rdflib import Graph, Literal
 
-from kg.backends import EndpointBackend, MemoryBackend, _values_clause
-from kg.build import build, materialise_inverses
+from kg.backends import EndpointBackend, _values_clause
+from kg.build import build
 from kg.cli import main
 from kg.errors import KGError
-from kg.loader import load_graph
+from kg.kgraph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.query import coerce_params, named_queries, run_query
 from kg.server import make_server
@@ -59,9 +59,8 @@ def rows_of(result) -> list:
 
 @pytest.fixture(scope="module")
 def memory():
-    graph = load_graph()
-    materialise_inverses(graph)
-    return MemoryBackend(graph)
+    """The in-memory KG as `kg query` sees it: inverses and figure flags, as the build adds."""
+    return KnowledgeGraph.open().backend
 
 
 @pytest.fixture(scope="module")
