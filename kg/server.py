@@ -16,7 +16,10 @@
 * ``/`` in a browser: a small offline page to type or pick a named query, whose URL
   (``/#query=…``) shares the query; ``/queries.json`` lists the named queries.
 
->>> server = make_server(store=None, port=0, workers=0)  # doctest: +SKIP
+Serving a store from Python (what ``kg serve --store kg.store`` does)::
+
+    server = make_server("kg.store", port=7878)
+    server.serve_forever()
 """
 
 from __future__ import annotations
