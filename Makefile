@@ -18,6 +18,7 @@ lint: $(VENV)/.installed-test
 
 # the quick benchmarks (a few minutes); bench-scale below is the long one
 bench: $(VENV)/.installed-test
+	$(BIN)/python bench/bench_build.py
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_map.py
 
