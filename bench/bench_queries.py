@@ -17,21 +17,16 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+
+from helpers import NAMED_QUERY_PARAMS as PARAMS
 
 from kg.backends import MemoryBackend, OxigraphBackend
-from kg.build import build, materialise_inverses
-from kg.loader import load_graph
+from kg.build import build
+from kg.kgraph import KnowledgeGraph
 from kg.query import coerce_params, named_queries
 from kg.terms import label_index
 from kg.trace import trace
-
-PARAMS = {
-    "challenge": "id:challenge-talent",
-    "from": "id:countermeasure-talent",
-    "to": "id:challenge-talent",
-    "node": "id:challenge-credit-guarantee",
-    "section": "2.2",
-}
 
 
 def median_ms(func, repeat: int) -> float:
@@ -51,10 +46,11 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=7)
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
-    build(out_dir=tmp / "out", store=tmp / "store")
-    graph = load_graph()
-    materialise_inverses(graph)
-    memory, store = MemoryBackend(graph), OxigraphBackend(tmp / "store")
+    build(out_dir=tmp / "out", store=tmp / "store", formats="nt")
+    memory = KnowledgeGraph.open().backend  # the same triples as the store: inverses, flags
+    assert isinstance(memory, MemoryBackend)
+    graph = memory.graph
+    store = OxigraphBackend(tmp / "store")
     rows = []
     for q in named_queries():
         raw = {p.name: PARAMS[p.name] for p in q.params if p.required}

@@ -83,27 +83,6 @@ def materialise_inverses(graph: Graph) -> int:
     return len(graph) - before
 
 
-def verify_sources(graph: Graph) -> tuple[int, str, list[evidence.EvidenceProblem]]:
-    """Re-find every quote of every source text that is available on disk.
-
-    The status names missing texts, and gives the share of each text that quotes cover.
-    """
-    checked, problems, missing, shares = 0, [], [], []
-    for text_node in sorted(graph.subjects(RDF.type, CBEC.SourceText)):
-        text = evidence.find_source_text(graph, text_node)
-        if text is None:
-            missing.append(str(graph.value(text_node, CBEC.textFile)))
-            continue
-        checked += len(set(graph.subjects(evidence.OA.hasSource, text_node)))
-        problems += evidence.verify_evidence(graph, text, text_node)
-        share = evidence.quoted_share(graph, text, text_node)
-        shares.append(f"{graph.value(text_node, CBEC.textFile)} {share:.0%} quoted")
-    status = "verified" if not missing else f"source text not found: {', '.join(missing)}"
-    if shares:
-        status += f" ({'; '.join(shares)})"
-    return checked, status, problems
-
-
 #: Inputs up to this many bytes are built in memory (rdflib) and written as canonical, sorted
 #: files; larger inputs stream: Oxigraph loads them and dumps the files.
 IN_MEMORY_LIMIT = 8 * 2**20

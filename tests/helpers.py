@@ -18,3 +18,17 @@ def tree_hashes(folder: Path) -> dict[str, str]:
         for p in sorted(folder.rglob("*"))
         if p.is_file()
     }
+
+
+#: Values for the parameters of the named queries, chosen so that every answer is non-empty.
+NAMED_QUERY_PARAMS = {
+    "challenge": "id:challenge-talent",
+    "from": "id:countermeasure-talent",
+    "to": "id:challenge-talent",
+    "node": "id:challenge-credit-guarantee",
+    "section": "2.2",
+    "actor": "id:actor-customs",
+    "indicator": "id:indicator-cbec-export-value",
+    "countermeasure": "id:countermeasure-talent",
+    "type": "cbec:Challenge",
+}

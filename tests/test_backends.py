@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from helpers import NAMED_QUERY_PARAMS
 from rdflib import Literal, URIRef
 
 from kg.backends import MemoryBackend, OxigraphBackend
@@ -12,18 +13,7 @@ from kg.errors import InputError
 from kg.kgraph import KnowledgeGraph
 from kg.query import coerce_params, named_queries, run_query
 
-# Parameter values used for the named queries that need them.
-PARAMS = {
-    "challenge": "id:challenge-talent",
-    "from": "id:countermeasure-talent",
-    "to": "id:challenge-talent",
-    "node": "id:challenge-credit-guarantee",
-    "section": "2.2",
-    "actor": "id:actor-customs",
-    "indicator": "id:indicator-cbec-export-value",
-    "countermeasure": "id:countermeasure-talent",
-    "type": "cbec:Challenge",
-}
+PARAMS = NAMED_QUERY_PARAMS
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,7 @@ import urllib.parse
 from decimal import Decimal
 
 import pytest
-from helpers import IN_CI
+from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Literal
 from virtuoso import Virtuoso, available
 
@@ -28,13 +28,7 @@ from kg.synth import synth
 pytestmark = pytest.mark.server
 
 GRAPH = "https://w3id.org/cbec-kg/graph/test"
-PARAMS = {
-    "challenge": "id:challenge-talent",
-    "from": "id:countermeasure-talent",
-    "to": "id:challenge-talent",
-    "node": "id:challenge-credit-guarantee",
-    "section": "2.2",
-}
+PARAMS = NAMED_QUERY_PARAMS
 
 
 @pytest.fixture(scope="session")

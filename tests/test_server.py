@@ -18,7 +18,7 @@ import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from helpers import IN_CI
+from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Graph, Literal
 
 from kg.backends import EndpointBackend, _values_clause
@@ -32,13 +32,7 @@ from kg.server import make_server
 
 pytestmark = pytest.mark.server
 
-PARAMS = {
-    "challenge": "id:challenge-talent",
-    "from": "id:countermeasure-talent",
-    "to": "id:challenge-talent",
-    "node": "id:challenge-credit-guarantee",
-    "section": "2.2",
-}
+PARAMS = NAMED_QUERY_PARAMS
 QUERIES = named_queries()
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
