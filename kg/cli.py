@@ -44,6 +44,20 @@ def echo_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
+#: ``--format text|json`` for commands that print a report or its JSON form.
+text_or_json = click.option(
+    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+#: ``--lang en|zh``: the language of the labels shown (falling back to the other one).
+label_language = click.option(
+    "--lang",
+    type=click.Choice(["en", "zh"]),
+    default="en",
+    show_default=True,
+    help="Language of the labels shown for IRIs.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
@@ -144,9 +158,7 @@ def build(
 @click.option(
     "--only", is_flag=True, help="Validate FILES with the ontology, without the embedded KG."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 @reports_errors
 def validate(files: tuple[Path, ...], only: bool, fmt: str) -> None:
     """Check the embedded KG (plus FILES) against the SHACL shapes."""
@@ -168,9 +180,7 @@ def validate(files: tuple[Path, ...], only: bool, fmt: str) -> None:
 
 @main.command()
 @click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 @reports_errors
 def check(extra: tuple[Path, ...], fmt: str) -> None:
     """Recompute growth rates and share totals from the source's figures; report mismatches."""
@@ -278,13 +288,7 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     type=click.Choice(["table", "csv", "tsv", "json", "markdown", "turtle", "jsonld", "nt"]),
     help="Output format (default: table on a terminal, csv otherwise; turtle for graphs).",
 )
-@click.option(
-    "--lang",
-    type=click.Choice(["en", "zh"]),
-    default="en",
-    show_default=True,
-    help="Language of the labels shown for IRIs.",
-)
+@label_language
 @click.option(
     "--timeout",
     type=float,
@@ -313,9 +317,7 @@ def query(name, query_file, sparql, params, fmt, lang, timeout, extra, store, en
 
 @main.command()
 @click.option("--prefixes", is_flag=True, help="List the predeclared prefixes instead.")
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 @reports_errors
 def queries(prefixes: bool, fmt: str) -> None:
     """List the named queries with their descriptions and parameters."""
@@ -359,7 +361,7 @@ def queries(prefixes: bool, fmt: str) -> None:
     default="text",
     show_default=True,
 )
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@label_language
 @backend_options
 @reports_errors
 def trace(term: str, fmt: str, lang: str, extra, store, endpoint) -> None:
@@ -379,10 +381,8 @@ def trace(term: str, fmt: str, lang: str, extra, store, endpoint) -> None:
 
 
 @main.command()
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
-@click.option("--lang", type=click.Choice(["en", "zh"]), default="en", show_default=True)
+@text_or_json
+@label_language
 @backend_options
 @reports_errors
 def gaps(fmt: str, lang: str, extra, store, endpoint) -> None:
@@ -405,9 +405,7 @@ EXPORT_FORMATS = ["graphml", "gexf", "csv", "cytoscape"]  # kg.export.FORMATS (t
 @main.command()
 @click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
 @click.option("--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR)
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 @click.option(
     "--store",
     metavar="PATH",
@@ -441,9 +439,7 @@ def analyze(extra: tuple[Path, ...], out_dir: Path, fmt: str, store: Path | None
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most paths to show."
 )
-@click.option(
-    "--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True
-)
+@text_or_json
 @click.option(
     "--store",
     metavar="PATH",
