@@ -1,7 +1,7 @@
 """Project the RDF knowledge graph onto a :class:`networkx.MultiDiGraph`.
 
 Nodes are keyed by IRI string and carry their type, labels, definitions and evidence; every
-curated link (the instances of ``cbec:CuratedRelation``, in their primary direction) becomes an
+curated link (the properties marked ``cbec:curated true``, in their primary direction) becomes an
 edge keyed by the predicate's CURIE, with its stated/inferred flag and evidence. Materialised
 inverses (``cbec:addressedBy``, ``cbec:causeOf`` ...) are ignored, so projecting a graph before
 or after :func:`kg.build.materialise_inverses` gives the same result.
@@ -34,7 +34,7 @@ import re
 from collections.abc import Iterable
 
 import networkx as nx
-from rdflib import Graph, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
 from kg.errors import InputError
@@ -115,7 +115,7 @@ def class_closure(graph: Graph, cls: URIRef) -> set[URIRef]:
 
 
 def curated_predicates(graph: Graph) -> list[URIRef]:
-    """Curated relations (instances of ``cbec:CuratedRelation``), sorted, inverses excluded.
+    """Curated relations (marked ``cbec:curated true``), sorted, inverses excluded.
 
     A curated relation that is declared the ``owl:inverseOf`` of a lexically smaller curated
     relation is treated as that relation's inverse and dropped.
@@ -124,7 +124,7 @@ def curated_predicates(graph: Graph) -> list[URIRef]:
     >>> [curie(p) for p in curated_predicates(load_graph())][:3]
     ['cbec:addresses', 'cbec:concerns', 'cbec:hasAction']
     """
-    curated = set(graph.subjects(RDF.type, CBEC.CuratedRelation))
+    curated = set(graph.subjects(CBEC.curated, Literal(True)))
     primary = []
     for p in sorted(curated):
         inverses = set(graph.objects(p, OWL.inverseOf)) | set(graph.subjects(OWL.inverseOf, p))

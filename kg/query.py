@@ -132,7 +132,7 @@ def coerce_value(
     >>> coerce_value("cbec:Challenge", "iri")
     rdflib.term.URIRef('https://w3id.org/cbec-kg/ontology#Challenge')
     >>> coerce_value("2020", "year")
-    rdflib.term.Literal('2020', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
+    rdflib.term.Literal('2020')
     """
     looks_iri = value.startswith(("<", "http://", "https://", "urn:")) or (
         ":" in value and value.split(":", 1)[0] in PREFIXES
@@ -158,8 +158,9 @@ def coerce_value(
         if typ == "decimal":
             return Literal(value, datatype=XSD.decimal)
         if typ == "year":
-            int(value)
-            return Literal(value, datatype=XSD.gYear)
+            if not re.fullmatch(r"\d{4}(-H[12])?", value):
+                raise ValueError(value)
+            return Literal(value)  # periods are plain strings: YYYY or YYYY-H1/H2
     except ValueError:
         raise InputError(f"parameter value {value!r} is not a valid {typ}") from None
     return Literal(value)

@@ -384,7 +384,7 @@ def _write_source(w: _Writer, index: int, seed: int) -> None:
             w.lit(obs, RDFS + "label", f"Observation {index}-{f}, {year}", "en")
             w.lit(obs, RDFS + "label", f"{year}年观测{index}-{f}", "zh")
             w.node(obs, CBEC + "indicator", _shared_iri("indicator", ind))
-            w.lit(obs, CBEC + "refPeriod", str(year), dt="gYear")
+            w.lit(obs, CBEC + "refPeriod", str(year))
             value = f"{rng.randint(10, 99999)}.{rng.randint(0, 9)}"
             w.lit(obs, CBEC + "value", value, dt="decimal")
             w.node(obs, CBEC + "unit", _shared_iri("unit", ind % N_UNITS))

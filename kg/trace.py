@@ -39,7 +39,7 @@ _TYPE_KEY = {
     "cbec:Platform": "actors",
 }
 _CHAIN_TYPES = {"cbec:Challenge", "cbec:Cause", "cbec:Action", "cbec:Countermeasure", "cbec:Trend"}
-CURATED_QUERY = "SELECT ?p WHERE { ?p a cbec:CuratedRelation }"
+CURATED_QUERY = "SELECT ?p WHERE { ?p cbec:curated true }"
 
 
 def _values(nodes: Iterable[str]) -> str:

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import pytest
 from rdflib import Literal
-from rdflib.namespace import RDF, SKOS
+from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from kg.evidence import verify_evidence
 from kg.namespaces import CBEC, ID, OA
@@ -69,17 +69,9 @@ def test_every_number_in_the_paper_is_represented_or_skipped(kg_graph, source_te
     numbers = set(NUMBER.findall(source_text))
     assert {"7981", "10850", "13918", "39.2", "52982.7", "410211"} <= numbers
     structured = set()
-    for p in (CBEC.value, CBEC.refPeriod):
+    for p in (CBEC.value, CBEC.refPeriod, DCTERMS.date):
         for lit in kg_graph.objects(None, p):
             structured.update(Decimal(x) for x in NUMBER.findall(str(lit)))
-    structured.update(
-        Decimal(x)
-        for lit in kg_graph.objects(None, None)
-        if isinstance(lit, Literal)
-        and lit.datatype is not None
-        and str(lit.datatype).endswith("gYear")
-        for x in NUMBER.findall(str(lit))
-    )
     skipped = {str(s).split(":", 1)[0].strip() for s in kg_graph.objects(None, CBEC.skippedNumber)}
     missing = sorted(n for n in numbers if Decimal(n) not in structured and n not in skipped)
     assert missing == []

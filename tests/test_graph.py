@@ -263,7 +263,7 @@ def test_materialised_inverses_are_ignored():
 
 def test_predicates_come_from_the_ontology():
     extra = """
-cbec:blocks a owl:ObjectProperty , cbec:CuratedRelation .
+cbec:blocks a owl:ObjectProperty ; cbec:curated true .
 id:fx-c2 cbec:blocks id:fx-t1 .
 id:fx-c1 cbec:growthOf id:fx-t1 ."""
     G = project(fixture_graph(extra))
@@ -279,6 +279,7 @@ def test_curated_predicates_are_primary_directions(graph):
         "hasAction",
         "hasCause",
         "hasDriver",
+        "requires",
         "responsibleActor",
         "substantiates",
         "supports",

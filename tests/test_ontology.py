@@ -96,10 +96,11 @@ def test_ontology_metadata(onto):
 
 
 def test_domain_classes_are_skos_concepts(onto):
-    for cls in ("Challenge", "Cause", "Countermeasure", "Action", "Trend", "Actor"):
-        assert (CBEC[cls], RDFS.subClassOf, CBEC.DomainConcept) in onto or (
-            CBEC[cls],
-            RDFS.subClassOf,
-            CBEC.Actor,
-        ) in onto
+    for cls in ("Challenge", "Cause", "Effect", "Countermeasure", "Action", "Trend", "Actor"):
+        supers = set(onto.transitive_objects(CBEC[cls], RDFS.subClassOf))
+        assert CBEC.DomainConcept in supers, cls
+    for cls in ("Challenge", "Cause", "Effect"):
+        assert CBEC.Problem in set(onto.transitive_objects(CBEC[cls], RDFS.subClassOf))
+    for cls in ("Countermeasure", "Action"):
+        assert CBEC.Remedy in set(onto.transitive_objects(CBEC[cls], RDFS.subClassOf))
     assert (CBEC.DomainConcept, RDFS.subClassOf, SKOS.Concept) in onto
