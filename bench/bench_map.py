@@ -36,8 +36,6 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from kg.analysis import leverage_scores
-from kg.graph import project
 from kg.loader import load_graph
 from kg.maps import (
     MapPage,
@@ -47,10 +45,12 @@ from kg.maps import (
     node_size,
     offline_page,
     render_map,
-    term_label,
 )
+from kg.measures import leverage_scores
+from kg.model import ChainModel
 from kg.namespaces import CBEC, ID, OA, bind_prefixes
 from kg.paths import ontology_files
+from kg.projection import project
 from kg.serialize import atomic_write
 
 #: Share of each remedy-view class among the nodes.
@@ -176,6 +176,7 @@ def bare_pyvis_html(G, rdf: Graph, positions, *, titles: bool) -> str:
     from pyvis.network import Network
 
     net = Network(height="760px", width="100%", directed=True, cdn_resources="in_line")
+    model = ChainModel.from_graph(rdf)
     for n in sorted(G):
         a = G.nodes[n]
         colour, shape = _style(a["type"])
@@ -201,7 +202,8 @@ def bare_pyvis_html(G, rdf: Graph, positions, *, titles: bool) -> str:
         extra = {}
         if titles:
             quotes = "\n".join(f"§{e['section']} {e['quote']}" for e in a["evidence"])
-            extra["title"] = f"{term_label(rdf, k, 'en')}\n{quotes}"
+            relation = model.relation(k)
+            extra["title"] = f"{relation.label['en'] if relation else k}\n{quotes}"
         net.add_edge(u, v, dashes=not a["stated"], **extra)
     net.toggle_physics(False)
     page = net.generate_html()
@@ -249,7 +251,8 @@ def main(argv: list[str] | None = None) -> int:
 
     builds: dict[str, tuple[Path, float]] = {}
     t = time.perf_counter()
-    page = render_map(MapPage(G, "Benchmark", "基准"), rdf, leverage=leverage_scores(G))
+    model = ChainModel.from_graph(rdf)
+    page = render_map(MapPage(G, "Benchmark", "基准"), model, leverage=leverage_scores(G, model))
     atomic_write(out / "cbec-kg-map.html", page)
     builds["cbec-kg map"] = (out / "cbec-kg-map.html", time.perf_counter() - t)
     for name, titles in (("bare pyvis", False), ("bare pyvis+title", True)):

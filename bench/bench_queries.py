@@ -21,9 +21,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers import NAMED_QUERY_PARAMS as PARAMS
 
+from kg.api import KnowledgeGraph
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build
-from kg.kgraph import KnowledgeGraph
 from kg.query import coerce_params, named_queries
 from kg.terms import label_index
 from kg.trace import trace

@@ -29,7 +29,7 @@ __all__ = [
 
 
 def load(*extra: str, store: str | None = None, endpoint: str | None = None):
-    """Load the knowledge graph and return a :class:`kg.kgraph.KnowledgeGraph`.
+    """Load the knowledge graph and return a :class:`kg.api.KnowledgeGraph`.
 
     Parameters
     ----------
@@ -40,6 +40,6 @@ def load(*extra: str, store: str | None = None, endpoint: str | None = None):
     endpoint
         URL of a remote SPARQL 1.1 endpoint to read from.
     """
-    from kg.kgraph import KnowledgeGraph
+    from kg.api import KnowledgeGraph
 
     return KnowledgeGraph.open(extra=list(extra), store=store, endpoint=endpoint)

@@ -1,8 +1,11 @@
 """The ``kg`` command: a thin click layer over the library.
 
-Every command parses its options, calls one library function and prints the result. Errors the
-library raises on purpose (:class:`kg.errors.KGError`) become a message on stderr and an exit
-code: 2 for bad input, 1 for data that fails validation or checks.
+Every command parses its options, calls one library function and prints the result. The group
+(:class:`KGGroup`) turns the errors the library raises on purpose (:class:`kg.errors.KGError`)
+into a message on stderr and an exit code — 2 for bad input, 1 for data that fails validation
+or checks, 3 for a query past its time limit — and Ctrl-C into exit code 130, once for every
+command. Commands that read the KG take the same three options (``--with``, ``--store``,
+``--endpoint``) through :func:`pass_kg`.
 """
 
 from __future__ import annotations
@@ -16,33 +19,54 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Literal
-from rdflib.namespace import SKOS
 
 from kg import __version__
 from kg.errors import KGError
 
+#: An existing file given as input.
 EXISTING_FILE = click.Path(exists=True, dir_okay=False, path_type=Path)
+#: A folder written to.
+OUT_DIR = click.Path(file_okay=False, path_type=Path)
 
 
-def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn :class:`KGError` into a clean message and the error's exit code."""
+class StorePath(click.Path):
+    """An existing embedded store made by ``kg build --store PATH`` (read, never written)."""
 
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    name = "store"
+
+    def __init__(self) -> None:
+        super().__init__(exists=True, file_okay=False, path_type=Path)
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        path = super().convert(value, param, ctx)
+        if not (Path(path) / "CURRENT").is_file():
+            self.fail(f"{path} is not a store made by `kg build --store PATH`", param, ctx)
+        return path
+
+
+STORE = StorePath()
+
+
+class KGGroup(click.Group):
+    """A group that reports library errors and interruptions the same way for every command."""
+
+    def invoke(self, ctx: click.Context) -> Any:
         try:
-            return func(*args, **kwargs)
+            return super().invoke(ctx)
         except KGError as exc:
             click.echo(f"error: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("interrupted", err=True)
+            ctx.exit(130)
 
 
 def echo_json(data: Any) -> None:
     """Print ``data`` as indented UTF-8 JSON."""
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
+
+# --- options said once ------------------------------------------------------------------------
 
 #: ``--format text|json`` for commands that print a report or its JSON form.
 text_or_json = click.option(
@@ -54,11 +78,51 @@ label_language = click.option(
     type=click.Choice(["en", "zh"]),
     default="en",
     show_default=True,
-    help="Language of the labels shown for IRIs.",
+    help="Language of the labels shown.",
+)
+#: ``--with FILE`` (repeatable): extra Turtle merged into the in-memory KG.
+with_files = click.option(
+    "--with",
+    "extra",
+    multiple=True,
+    type=EXISTING_FILE,
+    help="Extra Turtle file merged into the in-memory KG (repeatable).",
+)
+#: ``--out DIR``: where outputs are written.
+out_dir_option = click.option(
+    "--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR, help="Output folder."
+)
+_from_store = click.option(
+    "--store",
+    metavar="PATH",
+    default=None,
+    type=STORE,
+    help="Read from an embedded store made by `kg build --store PATH`.",
+)
+_from_endpoint = click.option(
+    "--endpoint", metavar="URL", default=None, help="Read from a remote SPARQL 1.1 endpoint."
 )
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def pass_kg(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Give a command ``--with``, ``--store`` and ``--endpoint`` and pass it the
+    :class:`kg.api.KnowledgeGraph` they name, as ``kg``."""
+
+    @functools.wraps(func)
+    def wrapper(
+        *args: Any, extra: tuple[Path, ...], store: Path | None, endpoint: str | None, **kwargs: Any
+    ) -> Any:
+        from kg.api import KnowledgeGraph
+
+        graph = KnowledgeGraph.open(extra=extra, store=store, endpoint=endpoint)
+        return func(*args, kg=graph, **kwargs)
+
+    for option in (_from_endpoint, _from_store, with_files):
+        wrapper = option(wrapper)
+    return wrapper
+
+
+@click.group(cls=KGGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kg")
 def main() -> None:
     """Knowledge graph of China's cross-border e-commerce: problems, remedies and trends.
@@ -71,21 +135,8 @@ def main() -> None:
 
 
 @main.command()
-@click.option(
-    "--with",
-    "extra",
-    multiple=True,
-    type=EXISTING_FILE,
-    help="Extra Turtle file to merge with the embedded KG (repeatable).",
-)
-@click.option(
-    "--out",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
+@with_files
+@out_dir_option
 @click.option(
     "--inverses/--no-inverses",
     default=True,
@@ -96,7 +147,7 @@ def main() -> None:
     "--store",
     metavar="PATH",
     default=None,
-    type=click.Path(file_okay=False, path_type=Path),
+    type=OUT_DIR,
     help="Also bulk-load the KG into an embedded pyoxigraph store at PATH.",
 )
 @click.option(
@@ -106,8 +157,8 @@ def main() -> None:
     "--formats",
     default=None,
     metavar="LIST",
-    help="Files to write: comma-separated ttl, nt, jsonld, or none "
-    "(default: all three up to 8 MB of input, else nt only).",
+    help="Files to write: comma-separated ttl, nt, jsonld, analysis, maps, or none "
+    "(default: everything up to 8 MB of input, else nt only).",
 )
 @click.option(
     "--jobs",
@@ -120,7 +171,6 @@ def main() -> None:
     default=None,
     help="Progress bars on stderr (default: when stderr is a terminal).",
 )
-@reports_errors
 def build(
     extra: tuple[Path, ...],
     out_dir: Path,
@@ -131,14 +181,15 @@ def build(
     jobs: int | None,
     progress: bool | None,
 ) -> None:
-    """Validate the KG and write kg.ttl, kg.nt, kg.jsonld and manifest.json.
+    """Validate the KG and write kg.ttl, kg.nt, kg.jsonld, the analysis, the maps and
+    manifest.json.
 
     Each source (curated folder, --with file, or `# kg:source` section of an N-Triples file)
     is validated on its own and cached by content hash, so a rebuild re-validates only the
     sources that changed.
     """
     from kg.build import build as run_build
-    from kg.report import print_build_summary
+    from kg.render.console import print_build_summary
 
     result = run_build(
         extra,
@@ -159,7 +210,6 @@ def build(
     "--only", is_flag=True, help="Validate FILES with the ontology, without the embedded KG."
 )
 @text_or_json
-@reports_errors
 def validate(files: tuple[Path, ...], only: bool, fmt: str) -> None:
     """Check the embedded KG (plus FILES) against the SHACL shapes."""
     from kg.loader import load_graph
@@ -179,9 +229,8 @@ def validate(files: tuple[Path, ...], only: bool, fmt: str) -> None:
 
 
 @main.command()
-@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@with_files
 @text_or_json
-@reports_errors
 def check(extra: tuple[Path, ...], fmt: str) -> None:
     """Recompute growth rates and share totals from the source's figures; report mismatches."""
     from kg.checks import run_checks
@@ -206,9 +255,11 @@ def check(extra: tuple[Path, ...], fmt: str) -> None:
     default=None,
     help="Source text file (default: the paper in KG_SOURCE_DIR).",
 )
-@reports_errors
 def anchor(quote: str, section: str, source_file: Path | None) -> None:
     """Print an evidence node (quote + prefix/suffix + offsets) for curators."""
+    from rdflib import Literal
+    from rdflib.namespace import SKOS
+
     from kg.evidence import normalise, source_text_files, turtle_snippet
     from kg.loader import load_graph
 
@@ -228,38 +279,9 @@ def anchor(quote: str, section: str, source_file: Path | None) -> None:
 # --- query, trace and gaps ------------------------------------------------------------------
 
 
-def backend_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """``--with``, ``--store`` and ``--endpoint``: where the KG is read from."""
-    func = click.option(
-        "--endpoint", metavar="URL", default=None, help="Read from a remote SPARQL 1.1 endpoint."
-    )(func)
-    func = click.option(
-        "--store",
-        metavar="PATH",
-        default=None,
-        type=click.Path(file_okay=False, path_type=Path),
-        help="Read from an embedded store made by `kg build --store PATH`.",
-    )(func)
-    func = click.option(
-        "--with",
-        "extra",
-        multiple=True,
-        type=EXISTING_FILE,
-        help="Extra Turtle file merged into the in-memory KG (repeatable).",
-    )(func)
-    return func
-
-
-def open_kg(extra: tuple[Path, ...], store: Path | None, endpoint: str | None):
-    """Open the KG on the backend the options name."""
-    from kg.kgraph import KnowledgeGraph
-
-    return KnowledgeGraph.open(extra=extra, store=store, endpoint=endpoint)
-
-
 def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     """``name=value`` pairs from repeated ``--param`` options."""
-    params = {}
+    params: dict[str, str] = {}
     for item in values:
         name, sep, value = item.partition("=")
         if not sep or not name:
@@ -296,29 +318,25 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="SECONDS",
     help="Stop the query after this many seconds.",
 )
-@backend_options
-@reports_errors
-def query(name, query_file, sparql, params, fmt, lang, timeout, extra, store, endpoint) -> None:
+@pass_kg
+def query(name, query_file, sparql, params, fmt, lang, timeout, kg) -> None:
     """Run a named query (see `kg queries`), a --file or a --sparql string."""
-    from kg.formats import iris_in, render
+    from kg.formats import render
+    from kg.labels import pick
 
     sources = [x for x in (name, query_file, sparql) if x is not None]
     if len(sources) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
-    kgraph = open_kg(extra, store, endpoint)
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
-    result = kgraph.query(text, name=name, params=parse_params(params), timeout=timeout)
+    answer = kg.query(text, name=name, params=parse_params(params), timeout=timeout)
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
-    labels = {}
-    if result.form == "SELECT" and fmt in ("table", "markdown", "csv", "tsv"):
-        labels = kgraph.labels(iris_in(result), lang)
-    click.echo(render(result, fmt, labels), nl=False)
+    labels = pick(answer.names, lang) if fmt in ("table", "markdown", "csv", "tsv") else {}
+    click.echo(render(answer, fmt, labels), nl=False)
 
 
 @main.command()
 @click.option("--prefixes", is_flag=True, help="List the predeclared prefixes instead.")
 @text_or_json
-@reports_errors
 def queries(prefixes: bool, fmt: str) -> None:
     """List the named queries with their descriptions and parameters."""
     from kg.namespaces import PREFIXES
@@ -362,67 +380,61 @@ def queries(prefixes: bool, fmt: str) -> None:
     show_default=True,
 )
 @label_language
-@backend_options
-@reports_errors
-def trace(term: str, fmt: str, lang: str, extra, store, endpoint) -> None:
-    """Trace challenge → causes → actions → countermeasures → trends around TERM.
+@pass_kg
+def trace(term: str, fmt: str, lang: str, kg: Any) -> None:
+    """Trace the chain around TERM: its problem tree (causes, effects), the countermeasures and
+    actions that remedy it, who must act, and the trends they lead to.
 
-    TERM is an IRI, a CURIE (id:challenge-talent) or a label fragment in English or Chinese.
+    TERM is an IRI, a CURIE (id:challenge-talent) or a label, or words of one, in English or
+    Chinese ("talent shortage", 人才缺乏).
     """
-    from kg.report import trace_markdown, trace_text
+    from kg.render.markdown import trace_markdown
+    from kg.render.text import trace_text
 
-    result = open_kg(extra, store, endpoint).trace(term)
+    result = kg.trace(term)
+    headings = {key: kg.model.heading(key, lang) for key in kg.model.group_keys()}
     if fmt == "json":
         echo_json(result)
     elif fmt == "markdown":
-        click.echo(trace_markdown(result, lang), nl=False)
+        click.echo(trace_markdown(result, lang, headings), nl=False)
     else:
-        click.echo(trace_text(result, lang), nl=False)
+        click.echo(trace_text(result, lang, headings), nl=False)
 
 
 @main.command()
 @text_or_json
 @label_language
-@backend_options
-@reports_errors
-def gaps(fmt: str, lang: str, extra, store, endpoint) -> None:
-    """Causes without remedy, challenges without countermeasure, unsupported trends, …"""
-    from kg.report import gaps_text
+@pass_kg
+def gaps(fmt: str, lang: str, kg: Any) -> None:
+    """Problems no remedy reaches, challenges without countermeasure, unsupported trends, …"""
+    from kg.gaps import gap_titles
+    from kg.render.text import gaps_text
 
-    result = open_kg(extra, store, endpoint).gaps(lang)
+    result = kg.gaps(lang)
     if fmt == "json":
         echo_json(result)
     else:
-        click.echo(gaps_text(result), nl=False)
+        click.echo(gaps_text(result, gap_titles()), nl=False)
 
 
 # --- analysis and exports -------------------------------------------------------------------
 
-OUT_DIR = click.Path(file_okay=False, path_type=Path)
 EXPORT_FORMATS = ["graphml", "gexf", "csv", "cytoscape"]  # kg.export.FORMATS (tested)
 
 
 @main.command()
-@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
-@click.option("--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR)
+@out_dir_option
 @text_or_json
-@click.option(
-    "--store",
-    metavar="PATH",
-    default=None,
-    type=OUT_DIR,
-    help="Read from an embedded store made by `kg build --store PATH`.",
-)
-@reports_errors
-def analyze(extra: tuple[Path, ...], out_dir: Path, fmt: str, store: Path | None = None) -> None:
+@pass_kg
+def analyze(out_dir: Path, fmt: str, kg: Any) -> None:
     """Leverage, coverage, centrality, communities, bridges and challenge → trend paths.
 
     Writes analysis.json and analysis.md (a report to paste into a paper) into --out.
     """
-    from kg.analysis import print_analysis, write_analysis
-    from kg.loader import load_graph
+    from kg.analysis import write_analysis
+    from kg.render.console import print_analysis
 
-    written = write_analysis(graph_for(extra, store) if store else load_graph(extra), out_dir)
+    written = write_analysis(kg.backend, out_dir)
     data = json.loads(written["analysis.json"].read_text(encoding="utf-8"))
     if fmt == "json":
         echo_json(data)
@@ -434,75 +446,55 @@ def analyze(extra: tuple[Path, ...], out_dir: Path, fmt: str, store: Path | None
 @main.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--view", default="full", show_default=True, help="remedy, actors or full.")
-@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
+@click.option("--view", default="full", show_default=True, help="remedy, chain, actors or full.")
+@click.option(
+    "--any-link",
+    is_flag=True,
+    help="Follow every link in either direction (through actors, laws, against the chain), "
+    "not only the problem → remedy → trend chain.",
+)
 @click.option(
     "--limit", default=20, show_default=True, type=click.IntRange(min=1), help="Most paths to show."
 )
 @text_or_json
-@click.option(
-    "--store",
-    metavar="PATH",
-    default=None,
-    type=OUT_DIR,
-    help="Read from an embedded store made by `kg build --store PATH`.",
-)
-@reports_errors
+@label_language
+@pass_kg
 def path(
-    a: str,
-    b: str,
-    view: str,
-    extra: tuple[Path, ...],
-    limit: int,
-    fmt: str,
-    store: Path | None = None,
+    a: str, b: str, view: str, any_link: bool, limit: int, fmt: str, lang: str, kg: Any
 ) -> None:
-    """Shortest paths between A and B (labels in English or Chinese, IRIs or CURIEs).
+    """Shortest paths from A to B along the chain (labels in English or Chinese, IRIs, CURIEs).
 
-    Each step shows its predicate, direction, stated/inferred and evidence. Exits 2 when A or B
-    is unknown or ambiguous, 1 when they are not connected.
+    By default a path follows the chain: down a problem's causes, to the remedies addressing
+    them, on to the trends they support. Each step shows how it reads, whether the paper states
+    it, and its evidence. Exits 2 when A or B is unknown or ambiguous, 1 when no path exists.
     """
-    from kg.analysis import render_path, shortest_paths
-    from kg.graph import check_view, project
-    from kg.loader import load_graph
+    from kg.projection import check_view
+    from kg.render.text import path_text
 
     check_view(view)
-    graph = graph_for(extra, store) if store else load_graph(extra)
-    paths = shortest_paths(project(graph, view), a, b, limit=limit)
+    found = kg.path(a, b, view=view, any_link=any_link, limit=limit)
     if fmt == "json":
-        echo_json(paths)
-    for i, steps in enumerate(paths if fmt == "text" else [], 1):
-        click.echo(f"Path {i} ({len(steps)} step{'s' * (len(steps) != 1)}):")
-        click.echo(render_path(steps) or "(same node)")
-    if not paths:
-        click.echo(f"no path between {a!r} and {b!r} in the {view} view", err=True)
+        echo_json(found)
+    elif found["paths"]:
+        click.echo(path_text(found, lang))
+    if not found["paths"]:
+        hint = "" if any_link else "; --any-link also follows links against the chain"
+        click.echo(f"no path between {a!r} and {b!r} in the {view} view{hint}", err=True)
         sys.exit(1)
 
 
 @main.command(name="export")
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--view", default="remedy", show_default=True, help="remedy, actors or full.")
-@click.option("--out", "out_dir", default="outputs", show_default=True, type=OUT_DIR)
-@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
-@click.option(
-    "--store",
-    metavar="PATH",
-    default=None,
-    type=OUT_DIR,
-    help="Read from an embedded store made by `kg build --store PATH`.",
-)
-@reports_errors
-def export_graph(
-    fmt: str, view: str, out_dir: Path, extra: tuple[Path, ...], store: Path | None = None
-) -> None:
+@click.option("--view", default="remedy", show_default=True, help="remedy, chain, actors or full.")
+@out_dir_option
+@pass_kg
+def export_graph(fmt: str, view: str, out_dir: Path, kg: Any) -> None:
     """Export a view for Gephi (GraphML, GEXF), Cytoscape.js (JSON) or spreadsheets (CSV)."""
     from kg.export import export
-    from kg.graph import check_view
-    from kg.loader import load_graph
+    from kg.projection import check_view
 
     check_view(view)
-    graph = graph_for(extra, store) if store else load_graph(extra)
-    for written in export(graph, fmt, view, out_dir).values():
+    for written in export(kg.backend, fmt, view, out_dir).values():
         click.echo(f"Wrote {written}")
 
 
@@ -510,38 +502,24 @@ def export_graph(
 
 
 @main.command("map")
-@click.option("--with", "extra", multiple=True, type=EXISTING_FILE, help="Extra Turtle file.")
-@click.option(
-    "--out",
-    "out_dir",
-    default="outputs",
-    show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="Output folder.",
-)
+@out_dir_option
 @click.option(
     "--screenshots",
     is_flag=True,
     help="Also save a PNG of each map in OUT/screenshots (needs Chromium and playwright).",
 )
-@reports_errors
-def map_command(extra: tuple[Path, ...], out_dir: Path, screenshots: bool) -> None:
+@pass_kg
+def map_command(out_dir: Path, screenshots: bool, kg: Any) -> None:
     """Write interactive offline HTML maps: map.html, maps/*.html and index.html."""
-    from kg.loader import load_graph
     from kg.maps import screenshot_maps, write_maps
 
-    files = write_maps(load_graph(extra), out_dir)
+    files = write_maps(kg.backend, out_dir)
     shots = screenshot_maps(files, out_dir / "screenshots") if screenshots else {}
-    for path in [*files.values(), *shots.values()]:
-        click.echo(f"{path}  {path.stat().st_size:,} bytes")
+    for path_ in [*files.values(), *shots.values()]:
+        click.echo(f"{path_}  {path_.stat().st_size:,} bytes")
 
 
 # --- scale and serving ----------------------------------------------------------------------
-
-
-def graph_for(extra: tuple[Path, ...], store: Path) -> Any:
-    """The KG of a store as an rdflib graph, for the commands that analyse a graph in memory."""
-    return open_kg(extra, store, None).rdflib_graph()
 
 
 @main.command()
@@ -560,7 +538,6 @@ def graph_for(extra: tuple[Path, ...], store: Path) -> Any:
     help="Output file: .nt (N-Triples, one section per source) or .ttl (Turtle).",
 )
 @click.option("--seed", default=0, show_default=True, help="Random seed (same seed, same file).")
-@reports_errors
 def synth(n_sources: int, out_file: Path, seed: int) -> None:
     """Write a deterministic synthetic KG shaped like the paper's, for scale tests.
 
@@ -579,7 +556,7 @@ def synth(n_sources: int, out_file: Path, seed: int) -> None:
     "--store",
     metavar="PATH",
     required=True,
-    type=OUT_DIR,
+    type=STORE,
     help="Store made by `kg build --store PATH`.",
 )
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
@@ -607,7 +584,6 @@ def synth(n_sources: int, out_file: Path, seed: int) -> None:
     help="Query worker processes (queries answered at the same time).",
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request.")
-@reports_errors
 def serve(
     store: Path, host: str, port: int, timeout: float, max_results: int, workers: int, quiet: bool
 ) -> None:
@@ -681,7 +657,6 @@ def serve(
     type=float,
     help="Seconds to wait for each request.",
 )
-@reports_errors
 def push(
     endpoint: str,
     graph: str,

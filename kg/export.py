@@ -18,7 +18,7 @@ strings. Every node gets a ``label`` (its English label) and every edge a unique
 Outputs are byte-identical for the same graph.
 
 >>> from kg.loader import load_graph
->>> from kg.graph import project
+>>> from kg.projection import project
 >>> to_graphml(project(load_graph())).startswith("<?xml")
 True
 """
@@ -37,8 +37,9 @@ import networkx as nx
 from networkx.readwrite.graphml import GraphMLWriter
 from rdflib import Graph
 
+from kg.backends import Backend
 from kg.errors import InputError
-from kg.graph import project
+from kg.projection import project
 from kg.serialize import atomic_write
 
 __all__ = [
@@ -234,9 +235,9 @@ def export_files(G: nx.MultiDiGraph, fmt: str) -> dict[str, str]:
 
 
 def export(
-    graph: Graph, fmt: str, view: str = "remedy", out_dir: str | Path = "outputs"
+    source: Graph | Backend, fmt: str, view: str = "remedy", out_dir: str | Path = "outputs"
 ) -> dict[str, Path]:
-    """Project ``graph`` onto ``view`` and write it in format ``fmt`` into ``out_dir``.
+    """Project ``source`` (an rdflib graph or a backend) onto ``view``; write it as ``fmt``.
 
     Every file is written atomically; returns {file name: path}.
 
@@ -253,7 +254,7 @@ def export(
     ['kg-remedy-edges.csv', 'kg-remedy-nodes.csv']
     """
     _check_format(fmt)
-    files = export_files(project(graph, view), fmt)
+    files = export_files(project(source, view), fmt)
     written = {}
     for name in sorted(files):
         path = Path(out_dir) / name

@@ -14,6 +14,10 @@ strings from the data into the document as text only.
     maps/<challenge>.html   one challenge, its causes, the remedies and the trends they support
     maps/actors.html        actors and the actions they are responsible for
 
+Which links form the cause → remedy → trend chain that a click lights is not written here: the
+payload carries each predicate's role and direction from the ontology (:mod:`kg.model`), and the
+page's script walks it by the rules of :mod:`kg.chain`.
+
 >>> import tempfile
 >>> from kg.loader import load_graph
 >>> files = write_maps(load_graph(), tempfile.mkdtemp())
@@ -39,22 +43,25 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-from rdflib import Graph, URIRef
-from rdflib.namespace import RDFS, SKOS
 
+from kg.chain import GraphAdjacency, around
 from kg.errors import KGError
-from kg.graph import project
-from kg.namespaces import curie, expand
+from kg.model import ChainModel, model_of
+from kg.namespaces import curie
+from kg.projection import as_backend, project
 from kg.serialize import atomic_write, write_files
-from kg.validate import label_of
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.backends import Backend
 
 __all__ = [
     "CHROMIUM_ARGS",
     "CLASS_STYLES",
-    "FLOW",
     "BrowserUnavailable",
     "MapPage",
     "chain",
@@ -69,7 +76,6 @@ __all__ = [
     "offline_page",
     "render_map",
     "screenshot_maps",
-    "term_label",
     "write_maps",
 ]
 
@@ -79,6 +85,7 @@ WEB_DIR = Path(__file__).resolve().parent / "web"
 CLASS_STYLES: dict[str, tuple[str, str]] = {
     "cbec:Challenge": ("#d62728", "triangle"),
     "cbec:Cause": ("#ff7f0e", "triangleDown"),
+    "cbec:Effect": ("#e6550d", "triangle"),
     "cbec:Countermeasure": ("#2ca02c", "square"),
     "cbec:Action": ("#98df8a", "dot"),
     "cbec:Trend": ("#1f77b4", "star"),
@@ -97,17 +104,6 @@ CLASS_STYLES: dict[str, tuple[str, str]] = {
     "cbec:Section": ("#ffbb78", "square"),
 }
 DEFAULT_STYLE = ("#555555", "dot")
-
-#: How each curated relation runs in the cause → remedy → trend chain: +1 along the edge,
-#: -1 against it (``addresses`` points from remedy to problem, the chain from problem to
-#: remedy; an action rolls up into its countermeasure). Relations not listed are not part of it.
-FLOW: dict[str, int] = {
-    "cbec:hasCause": 1,
-    "cbec:addresses": -1,
-    "cbec:hasAction": -1,
-    "cbec:supports": 1,
-    "cbec:hasDriver": 1,
-}
 
 #: Components up to this size get Kamada–Kawai (evener spacing); larger ones Fruchterman–Reingold.
 KAMADA_KAWAI_MAX = 300
@@ -172,21 +168,6 @@ def node_key(iri: str) -> str:
     """
     short = curie(iri)
     return short[3:] if short.startswith("id:") and ":" not in short[3:] else short
-
-
-def term_label(rdf: Graph, term: str, lang: str) -> str:
-    """Label of an ontology term (class or relation) in ``lang``: skos:prefLabel, rdfs:label.
-
-    >>> from kg.loader import load_graph
-    >>> term_label(load_graph(), "cbec:Challenge", "zh")
-    '困境'
-    """
-    iri = URIRef(expand(term))
-    for prop in (SKOS.prefLabel, RDFS.label):
-        for value in sorted(rdf.objects(iri, prop)):
-            if getattr(value, "language", None) == lang:
-                return str(value)
-    return label_of(rdf, iri, lang)
 
 
 def node_size(leverage: int) -> int:
@@ -276,18 +257,19 @@ def _pack(
 
 def map_payload(
     G: nx.MultiDiGraph,
-    rdf: Graph,
+    model: ChainModel,
     *,
     leverage: Mapping[str, int] | None = None,
     positions: Mapping[str, tuple[int, int]] | None = None,
 ) -> dict[str, Any]:
     """The compact data a map page reads (format described at the top of ``kg/web/map.js``).
 
-    ``rdf`` supplies the class and relation labels; ``leverage`` sizes the nodes.
+    ``model`` supplies the class and relation labels and each relation's role and direction in
+    the chain; ``leverage`` sizes the nodes.
 
     >>> from kg.loader import load_graph
     >>> rdf = load_graph()
-    >>> data = map_payload(project(rdf), rdf)
+    >>> data = map_payload(project(rdf), ChainModel.from_graph(rdf))
     >>> sorted(data)
     ['c', 'e', 'n', 'p', 's', 'v']
     """
@@ -303,8 +285,14 @@ def map_payload(
     predicates = sorted({k for _, _, k in edge_list})
     pred_index = {p: i for i, p in enumerate(predicates)}
 
-    def labels(term: str) -> list[str]:
-        return [term_label(rdf, term, "en"), term_label(rdf, term, "zh")]
+    def class_labels(cls: str) -> list[str]:
+        return [model.class_label(cls, "en"), model.class_label(cls, "zh")]
+
+    def relation(p: str) -> list[Any]:
+        r = model.relation(p)
+        role, along = (r.role, int(r.along)) if r else ("context", 1)
+        readings = [model.reading(p, along=bool(along), lang=lang) for lang in ("en", "zh")]
+        return [p, *readings, role, along]
 
     def quotes(evidence: list[dict]) -> list[int]:
         flat: list[int] = []
@@ -330,6 +318,7 @@ def map_payload(
                 node_size(lev),
                 lev,
                 quotes(a.get("evidence")),
+                strings(a.get("layer") or ""),
             ]
         )
     edge_rows = [
@@ -338,10 +327,10 @@ def map_payload(
         for a in [G.edges[u, v, k]]
     ]
     return {
-        "v": 1,
+        "v": 2,
         "s": strings.items,
-        "c": [[c, *labels(c), *_style(c)] for c in classes],
-        "p": [[p, *labels(p), FLOW.get(p, 0)] for p in predicates],
+        "c": [[c, *class_labels(c), *_style(c)] for c in classes],
+        "p": [relation(p) for p in predicates],
         "n": node_rows,
         "e": edge_rows,
     }
@@ -361,54 +350,24 @@ def json_for_script(data: Any) -> str:
 # --- chains and focus maps --------------------------------------------------------------------
 
 
-def _flow_neighbours(G: nx.MultiDiGraph, node: str, direction: int) -> Iterator[str]:
-    for _, target, key in G.out_edges(node, keys=True):
-        if FLOW.get(key, 0) == direction:
-            yield target
-    for source, _, key in G.in_edges(node, keys=True):
-        if FLOW.get(key, 0) == -direction:
-            yield source
+def chain(G: nx.MultiDiGraph, model: ChainModel, node: str) -> set[str]:
+    """``node`` and the chain around it (:func:`kg.chain.around`) within ``G``: what the map's
+    click lights, computed the same way in the browser."""
+    return around(GraphAdjacency(G, model), node) & set(G)
 
 
-def chain(G: nx.MultiDiGraph, node: str) -> set[str]:
-    """``node`` and everything upstream and downstream of it in the cause → remedy → trend flow.
-
-    For a challenge: its causes, the countermeasures and actions that address it or its causes
-    (and the countermeasures those actions belong to), and the trends they support. The map's
-    click highlight computes the same set in the browser.
-
-    >>> G = nx.MultiDiGraph()
-    >>> G.add_edge("ch", "ca", key="cbec:hasCause")
-    'cbec:hasCause'
-    >>> G.add_edge("act", "ca", key="cbec:addresses")
-    'cbec:addresses'
-    >>> G.add_edge("cm", "act", key="cbec:hasAction")
-    'cbec:hasAction'
-    >>> sorted(chain(G, "ch"))
-    ['act', 'ca', 'ch', 'cm']
-    """
-    found = {node}
-    for direction in (1, -1):
-        seen, todo = {node}, [node]
-        while todo:
-            for nxt in _flow_neighbours(G, todo.pop(), direction):
-                if nxt not in seen:
-                    seen.add(nxt)
-                    todo.append(nxt)
-        found |= seen
-    return found
-
-
-def challenge_subgraph(G: nx.MultiDiGraph, challenge: str) -> nx.MultiDiGraph:
+def challenge_subgraph(G: nx.MultiDiGraph, model: ChainModel, challenge: str) -> nx.MultiDiGraph:
     """The focused map of one challenge: its :func:`chain` with every link among those nodes.
 
     >>> from kg.loader import load_graph
-    >>> G = project(load_graph())
-    >>> sub = challenge_subgraph(G, "https://w3id.org/cbec-kg/id/challenge-talent")
-    >>> "https://w3id.org/cbec-kg/id/countermeasure-talent" in sub
+    >>> rdf = load_graph()
+    >>> G = project(rdf, "chain")
+    >>> ids = "https://w3id.org/cbec-kg/id/"
+    >>> sub = challenge_subgraph(G, ChainModel.from_graph(rdf), ids + "challenge-talent")
+    >>> ids + "countermeasure-talent" in sub
     True
     """
-    sub = nx.MultiDiGraph(G.subgraph(chain(G, challenge)))
+    sub = nx.MultiDiGraph(G.subgraph(chain(G, model, challenge)))
     sub.graph["focus"] = challenge
     return sub
 
@@ -541,16 +500,18 @@ def _class_counts(data: Mapping[str, Any]) -> Counter:
     return Counter(row[1] for row in data["n"])
 
 
-def render_map(page: MapPage, rdf: Graph, *, leverage: Mapping[str, int] | None = None) -> str:
+def render_map(
+    page: MapPage, model: ChainModel, *, leverage: Mapping[str, int] | None = None
+) -> str:
     """The HTML of one map page (deterministic: same graph, same bytes).
 
     >>> from kg.loader import load_graph
     >>> rdf = load_graph()
     >>> page = MapPage(project(rdf), "Remedies", "对策")
-    >>> render_map(page, rdf).startswith("<!DOCTYPE html>")
+    >>> render_map(page, ChainModel.from_graph(rdf)).startswith("<!DOCTYPE html>")
     True
     """
-    data = map_payload(page.G, rdf, leverage=leverage)
+    data = map_payload(page.G, model, leverage=leverage)
     vis_js, map_js, css = _vis_js(), _web_file("map.js"), _web_file("map.css")
     counts = _class_counts(data)
     legend = "".join(
@@ -597,10 +558,10 @@ def render_map(page: MapPage, rdf: Graph, *, leverage: Mapping[str, int] | None 
     )
 
 
-def _index_html(rdf: Graph, entries: list[dict[str, Any]], classes: Counter) -> str:
+def _index_html(model: ChainModel, entries: list[dict[str, Any]], classes: Counter) -> str:
     legend = "".join(
         f"<li>{_glyph(*_style(c))} "
-        f"{_plain(term_label(rdf, c, 'en'), term_label(rdf, c, 'zh'))}"
+        f"{_plain(model.class_label(c, 'en'), model.class_label(c, 'zh'))}"
         f' <span class="n">{classes[c]}</span></li>'
         for c in sorted(classes, key=_class_order)
     )
@@ -658,7 +619,7 @@ def _entry(key: str, href: str, en: str, zh: str, G: nx.MultiDiGraph) -> dict[st
     }
 
 
-def write_maps(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
+def write_maps(graph: Graph | Backend, out_dir: str | Path) -> dict[str, Path]:
     """Write every map and the index into ``out_dir``; return the files keyed by name.
 
     Keys are the paths relative to ``out_dir`` without ``.html``: ``index``, ``map``,
@@ -676,12 +637,14 @@ def write_maps(graph: Graph, out_dir: str | Path) -> dict[str, Path]:
     return {name.removesuffix(".html"): Path(out_dir) / name for name in contents}
 
 
-def map_files(graph: Graph) -> dict[str, str]:
+def map_files(source: Graph | Backend) -> dict[str, str]:
     """Every map page and the index, keyed by path relative to the output folder."""
-    from kg.analysis import leverage_scores
+    from kg.measures import leverage_scores
 
-    remedy = project(graph, "remedy")
-    leverage = leverage_scores(remedy)
+    backend = as_backend(source)
+    model = model_of(backend)
+    remedy = project(backend, "remedy")
+    leverage = leverage_scores(remedy, model)
     pages: dict[str, MapPage] = {
         "map": MapPage(remedy, "Remedy map", "对策图谱", home="index.html"),
     }
@@ -693,13 +656,13 @@ def map_files(graph: Graph) -> dict[str, str]:
         while slug in used:
             slug += "-x"
         used.add(slug)
-        sub = challenge_subgraph(remedy, iri)
+        sub = challenge_subgraph(remedy, model, iri)
         en, zh = remedy.nodes[iri].get("label_en", ""), remedy.nodes[iri].get("label_zh", "")
         pages[f"maps/{slug}"] = MapPage(sub, en, zh, home="../index.html")
         entries.append(
             _entry(f"maps/{slug}", f"maps/{slug}.html", f"Challenge: {en}", f"困境：{zh}", sub)
         )
-    actors = project(graph, "actors")
+    actors = project(backend, "actors")
     pages["maps/actors"] = MapPage(actors, "Actors", "实施主体", home="../index.html")
     entries.append(
         _entry(
@@ -711,9 +674,9 @@ def map_files(graph: Graph) -> dict[str, str]:
         )
     )
 
-    contents = {name: render_map(page, graph, leverage=leverage) for name, page in pages.items()}
+    contents = {name: render_map(page, model, leverage=leverage) for name, page in pages.items()}
     types = {**dict(actors.nodes(data="type")), **dict(remedy.nodes(data="type"))}
-    contents["index"] = _index_html(graph, entries, Counter(types.values()))
+    contents["index"] = _index_html(model, entries, Counter(types.values()))
 
     return {f"{name}.html": html for name, html in sorted(contents.items())}
 

@@ -22,7 +22,7 @@ from kg.backends import Backend
 from kg.errors import InputError
 from kg.namespaces import PREFIXES, curie, expand
 
-__all__ = ["Match", "label_index", "normalise_label", "resolve"]
+__all__ = ["Match", "label_index", "normalise_label", "resolve", "words"]
 
 LABELS_QUERY = """
 SELECT ?node ?label ?type WHERE {
@@ -42,6 +42,7 @@ class Match:
     label_zh: str = ""
     type: str = ""
     types: tuple[str, ...] = ()  # every cbec class of the node, super-classes included
+    rank: int = 99  # display order of the node's group (challenges first), for candidate lists
 
     def describe(self) -> str:
         """``label (zh label) <curie> [type]`` for candidate lists."""
@@ -65,21 +66,30 @@ def label_index(backend: Backend) -> list[Match]:
         entry = nodes.setdefault(str(node), {})
         entry.setdefault(getattr(label, "language", None) or "", str(label))
         types.setdefault(str(node), set()).add(curie(str(typ)))
+    from kg.model import model_of
+
+    model = model_of(backend)
+    order = {c.group: c.order for c in model.groups()}
     out = []
-    generic = {"cbec:DomainConcept", "cbec:Actor"}
     for iri in sorted(nodes):
         labels = nodes[iri]
-        specific = sorted(types[iri] - generic or types[iri] - {"cbec:DomainConcept"} or types[iri])
         out.append(
             Match(
                 iri,
                 labels.get("en", labels.get("zh", "")),
                 labels.get("zh", labels.get("en", "")),
-                specific[0],
+                _most_specific(types[iri], model),
                 tuple(sorted(types[iri])),
+                order.get(model.group_of(types[iri]) or "", 99),
             )
         )
     return out
+
+
+def _most_specific(types: set[str], model) -> str:
+    """The class of ``types`` that no other of them is a sub-class of (by name on ties)."""
+    leaves = [t for t in types if not any(o != t and t in model.ancestors(o) for o in types)]
+    return sorted(leaves or types)[0]
 
 
 def resolve(
@@ -122,12 +132,11 @@ def resolve(
     exact = [m for m in index if key in (normalise_label(m.label_en), normalise_label(m.label_zh))]
     if len(exact) == 1:
         return exact[0]
-    partial = exact or [
-        m for m in index if key in normalise_label(m.label_en) or key in normalise_label(m.label_zh)
-    ]
+    partial = exact or [m for m in index if _fragment_of(key, m)] or _word_matches(term, index)
     if len(partial) == 1:
         return partial[0]
     if partial:
+        partial = sorted(partial, key=lambda m: (m.rank, m.label_en, m.iri))
         listing = "\n".join(f"  {m.describe()}" for m in partial[:25])
         more = f"\n  … and {len(partial) - 25} more" if len(partial) > 25 else ""
         raise InputError(
@@ -135,6 +144,36 @@ def resolve(
             f"{listing}{more}"
         )
     raise InputError(f"no node matches {term!r}" + _suggest(_closest(key, index)))
+
+
+def _fragment_of(key: str, m: Match) -> bool:
+    return key in normalise_label(m.label_en) or key in normalise_label(m.label_zh)
+
+
+_WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
+
+
+def words(text: str) -> set[str]:
+    """The words of a label, case-folded (hyphenated words kept whole and split).
+
+    >>> sorted(words("Shortage of cross-border talent"))
+    ['border', 'cross', 'cross-border', 'of', 'shortage', 'talent']
+    """
+    found = {w.casefold() for w in _WORD.findall(text)}
+    return found | {part for w in found for part in w.split("-")}
+
+
+def _word_matches(term: str, index: list[Match]) -> list[Match]:
+    """Nodes whose English label holds every word of ``term`` (in any order), or whose Chinese
+    label holds every Chinese fragment of it: "talent shortage" finds the talent challenge."""
+    wanted = {w for w in words(term) if len(w) > 1}
+    if not wanted:
+        return []
+    return [
+        m
+        for m in index
+        if wanted <= words(m.label_en) or all(w in normalise_label(m.label_zh) for w in wanted)
+    ]
 
 
 def _as_iri(term: str) -> str | None:

@@ -6,11 +6,11 @@ import pytest
 from helpers import NAMED_QUERY_PARAMS
 from rdflib import Literal, URIRef
 
+from kg.api import KnowledgeGraph
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build
 from kg.cli import main
 from kg.errors import InputError
-from kg.kgraph import KnowledgeGraph
 from kg.query import coerce_params, named_queries, run_query
 
 PARAMS = NAMED_QUERY_PARAMS

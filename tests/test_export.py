@@ -17,7 +17,7 @@ import igraph
 import networkx as nx
 import pytest
 from lxml import etree
-from test_graph import FIXTURE_TTL, FX, REMEDY_LINKS, fixture_graph
+from test_projection import FIXTURE_TTL, FX, REMEDY_LINKS, fixture_graph
 
 from kg.cli import EXPORT_FORMATS, main
 from kg.errors import InputError
@@ -31,7 +31,7 @@ from kg.export import (
     to_gexf,
     to_graphml,
 )
-from kg.graph import project
+from kg.projection import project
 
 GEXF = "{http://www.gexf.net/1.2draft}"
 GEXF_TYPES = {"integer", "long", "double", "float", "boolean", "liststring", "string", "anyURI"}
@@ -195,7 +195,7 @@ def test_export_writes_named_files(graph, tmp_path):
     assert len(nodes) == 1 + 7
     with pytest.raises(InputError, match="graphml, gexf, csv, cytoscape"):
         export(graph, "dot", "remedy", tmp_path)
-    with pytest.raises(InputError, match="remedy, actors, full"):
+    with pytest.raises(InputError, match="remedy, chain, actors, full"):
         export(graph, "csv", "everything", tmp_path)
 
 

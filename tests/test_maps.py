@@ -22,7 +22,6 @@ from rdflib import URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.cli import main
-from kg.graph import project
 from kg.loader import load_graph
 from kg.maps import (
     BrowserUnavailable,
@@ -36,28 +35,33 @@ from kg.maps import (
     screenshot_maps,
     write_maps,
 )
+from kg.model import ChainModel
 from kg.namespaces import CBEC
+from kg.projection import project
 
 EVIL_LABEL = "<img src=x onerror=alert(1)>"
 EVIL_QUOTE = "</script><script>alert(2)</script>"
 
+#: The countermeasures a challenge's chain holds: those addressing it or a problem beneath it,
+#: and those whose actions do.
 Q_COUNTERMEASURES = """
 SELECT DISTINCT ?cm WHERE {
-  ?ch cbec:hasCause? ?target .
+  ?ch cbec:hasCause* ?target .
   ?cm a cbec:Countermeasure .
   { ?cm cbec:addresses ?target } UNION { ?cm cbec:hasAction ?a . ?a cbec:addresses ?target }
 }"""
 
+#: A challenge's chain, written independently of kg.chain: the problems beneath it and above
+#: those, the remedies addressing what lies beneath it with one step inside the remedy tree,
+#: and the trends those remedies support.
 Q_FOCUS_NODES = """
 SELECT DISTINCT ?n WHERE {
-  { BIND(?ch AS ?n) }
-  UNION { ?ch cbec:hasCause ?n }
-  UNION { ?ch cbec:hasCause? ?t . ?n cbec:addresses ?t }
-  UNION { ?ch cbec:hasCause? ?t . ?r cbec:addresses ?t . ?n cbec:hasAction ?r }
-  UNION { ?ch cbec:hasCause? ?t . ?r cbec:addresses ?t . ?n cbec:hasAction ?r }
-  UNION { ?ch cbec:hasCause? ?t . ?r cbec:addresses ?t . ?r cbec:supports ?n }
-  UNION { ?ch cbec:hasCause? ?t . ?r cbec:addresses ?t . ?m cbec:hasAction ?r .
-          ?m cbec:supports ?n }
+  { ?ch cbec:hasCause* ?n }
+  UNION { ?ch cbec:hasCause* ?b . ?n cbec:hasCause+ ?b }
+  UNION { ?ch cbec:hasCause* ?b . ?n cbec:addresses ?b }
+  UNION { ?ch cbec:hasCause* ?b . ?r cbec:addresses ?b . ?r (cbec:hasAction|^cbec:hasAction) ?n }
+  UNION { ?ch cbec:hasCause* ?b . ?r0 cbec:addresses ?b .
+          ?r0 (cbec:hasAction|^cbec:hasAction)? ?r . ?r cbec:supports ?n }
 }"""
 
 
@@ -189,9 +193,10 @@ def test_index_links_every_map_and_nothing_else(maps):
 
 
 def test_focus_maps_hold_the_challenge_chain(kg_graph, remedy, maps):
+    model = ChainModel.from_graph(kg_graph)
     for ch in sorted(n for n, t in remedy.nodes(data="type") if t == "cbec:Challenge"):
         expected = sparql_set(kg_graph, Q_FOCUS_NODES, ch=URIRef(ch)) & set(remedy)
-        assert set(challenge_subgraph(remedy, ch)) == expected, ch
+        assert set(challenge_subgraph(remedy, model, ch)) == expected, ch
         assert f"maps/{node_key(ch)}" in maps
 
 
@@ -208,7 +213,7 @@ def test_map_data_matches_the_projection(kg_graph, remedy, maps):
 
 
 def test_empty_view_renders(kg_graph):
-    text = render_map(MapPage(nx.MultiDiGraph(), "Empty", "空"), kg_graph)
+    text = render_map(MapPage(nx.MultiDiGraph(), "Empty", "空"), ChainModel.from_graph(kg_graph))
     assert json.loads(_data_json(text))["n"] == []
 
 

@@ -17,10 +17,10 @@ from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Literal
 from virtuoso import Virtuoso, available
 
+from kg.api import KnowledgeGraph
 from kg.backends import EndpointBackend
 from kg.build import build
 from kg.cli import main
-from kg.kgraph import KnowledgeGraph
 from kg.push import PushFailed, push, temporary_graph
 from kg.query import coerce_params, named_queries, run_query
 from kg.synth import synth

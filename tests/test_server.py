@@ -21,11 +21,11 @@ import pytest
 from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Graph, Literal
 
+from kg.api import KnowledgeGraph
 from kg.backends import EndpointBackend, _values_clause
 from kg.build import build
 from kg.cli import main
 from kg.errors import KGError
-from kg.kgraph import KnowledgeGraph
 from kg.namespaces import PREFIXES
 from kg.query import coerce_params, named_queries, run_query
 from kg.server import make_server

@@ -1,4 +1,10 @@
-"""Tracing cause → remedy → trend chains from any node, on every backend."""
+"""Tracing the chain around any node (kg.trace): the JSON contract, the problem tree, remedies
+with who acts, trends, explicit "none stated" groups; the same answer on every backend.
+
+Hand-derived answers use the fixture of test_projection (drawn in test_measures) with a deeper
+problem tree added (:data:`TREE`): c5 lies beneath c1 (c1 hasCause c5), the effect e1 comes of
+h1, the effect e2 of c4, and a3 also addresses c5.
+"""
 
 from __future__ import annotations
 
@@ -6,92 +12,190 @@ import json
 
 import pytest
 from helpers import DATA
-from rdflib import URIRef
+from test_projection import FIXTURE_TTL, FX, fixture_graph
 
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build, materialise_inverses
 from kg.cli import main
 from kg.loader import load_graph
-from kg.namespaces import CBEC, ID
-from kg.trace import KEYS, trace
+from kg.model import ChainModel
+from kg.namespaces import ID
+from kg.trace import trace
 
 TALENT = str(ID["challenge-talent"])
 CREDIT = str(ID["challenge-credit-guarantee"])
 
+TREE = """
+id:fx-c5 a cbec:Cause ; skos:prefLabel "Weak payment law"@en , "支付法律薄弱"@zh .
+id:fx-e1 a cbec:Effect ; skos:prefLabel "Slow early growth"@en , "早期发展缓慢"@zh .
+id:fx-e2 a cbec:Effect ; skos:prefLabel "Unfilled posts"@en , "岗位空缺"@zh .
+id:fx-c1 cbec:hasCause id:fx-c5 .
+id:fx-e1 cbec:hasCause id:fx-h1 .
+id:fx-e2 cbec:hasCause id:fx-c4 .
+id:fx-a3 cbec:addresses id:fx-c5 .
+"""
+
 
 @pytest.fixture(scope="module")
-def graph():
-    g = load_graph()
+def tree():
+    g = fixture_graph(TREE)
     materialise_inverses(g)
-    return g
+    return MemoryBackend(g)
 
 
-@pytest.fixture(scope="module")
-def backend(graph):
-    return MemoryBackend(graph)
+def groups(t: dict) -> dict[str, list[str]]:
+    keys = [k for k in t if k not in ("focus", "links", "none")]
+    return {k: sorted(i["iri"].removeprefix(FX) for i in t[k]) for k in keys if t[k]}
 
 
-def iris(t: dict, key: str) -> set[str]:
-    return {item["iri"] for item in t[key]}
+# --- the contract ------------------------------------------------------------------------------
 
 
-def test_json_contract(backend):
-    t = trace(backend, "id:challenge-talent")
-    assert set(t) == {"focus", *KEYS, "links"}
-    for key in KEYS:
+def test_json_contract(tree):
+    t = trace(tree, "Credit gap")
+    model = ChainModel.from_backend(tree)
+    assert list(t) == ["focus", *model.group_keys(), "links", "none"]
+    assert model.group_keys() == [
+        "challenges",
+        "effects",
+        "causes",
+        "countermeasures",
+        "actions",
+        "trends",
+        "actors",
+    ]
+    for key in model.group_keys():
         for item in t[key]:
             assert set(item) >= {"iri", "type", "label", "evidence"}
             assert set(item["label"]) == {"en", "zh"}
             for ev in item["evidence"]:
-                assert set(ev) >= {"section", "quote", "stated"} and isinstance(ev["stated"], bool)
+                assert set(ev) == {"section", "quote", "stated"} and ev["stated"] is True
     for link in t["links"]:
-        assert set(link) >= {"source", "predicate", "target", "stated"}
-    assert t["focus"]["iri"] == TALENT
+        assert set(link) == {"source", "predicate", "target", "stated", "rationale", "evidence"}
+    assert t["focus"]["iri"] == FX + "h1"
 
 
-def test_challenge_trace_matches_the_graph(backend, graph):
-    t = trace(backend, TALENT)
-    ch = URIRef(TALENT)
-    causes = {str(c) for c in graph.objects(ch, CBEC.hasCause)}
-    assert iris(t, "causes") == causes
-    remedies = {
-        str(r)
-        for target in [ch, *map(URIRef, causes)]
-        for r in graph.subjects(CBEC.addresses, target)
+def test_stated_links_have_a_null_rationale_inferred_ones_a_sentence():
+    t = trace(MemoryBackend(load_graph([DATA / "cross-link.ttl"])), CREDIT)
+    stated = [lk for lk in t["links"] if lk["stated"]]
+    inferred = [lk for lk in t["links"] if not lk["stated"]]
+    assert stated and all(lk["rationale"] is None for lk in stated)
+    assert inferred and all(isinstance(lk["rationale"], str) for lk in inferred)
+    assert '"rationale": null' in json.dumps(t)  # JSON null, never the string "None"
+    assert '"None"' not in json.dumps(t)
+
+
+# --- by hand on the fixture ------------------------------------------------------------------
+
+
+def test_challenge_trace_by_hand(tree):
+    t = trace(tree, "Credit gap")
+    # below h1: c1, c2 and c5 beneath c1; above: the effect e1; remedies of c1, c2, c5, h1:
+    # a1, a2 (c2), a3 (c5), m1 (h1) with one step in the remedy tree: m1's actions a1, a2 and
+    # the countermeasures m1, m2 of the actions; trends of those: t1 (a1), t2 (m2); actors of
+    # those remedies: gov (a1), plat (a3)
+    assert groups(t) == {
+        "challenges": ["h1"],
+        "effects": ["e1"],
+        "causes": ["c1", "c2", "c5"],
+        "countermeasures": ["m1", "m2"],
+        "actions": ["a1", "a2", "a3"],
+        "trends": ["t1", "t2"],
+        "actors": ["gov", "plat"],
     }
-    actions = {r for r in remedies if (URIRef(r), CBEC.partOf, None) in graph}
-    assert iris(t, "actions") == actions
-    cms = {r for r in remedies if r not in actions}
-    cms |= {str(cm) for a in actions for cm in graph.objects(URIRef(a), CBEC.partOf)}
-    assert iris(t, "countermeasures") == cms
-    trends = {str(tr) for r in actions | cms for tr in graph.objects(URIRef(r), CBEC.supports)}
-    assert iris(t, "trends") == trends
-    actors = {
-        str(a) for r in actions | cms for a in graph.objects(URIRef(r), CBEC.responsibleActor)
+    assert t["none"] == {}
+    items = {i["iri"].removeprefix(FX): i for k in ("actions", "causes") for i in t[k]}
+    assert [a.removeprefix(FX) for a in items["a1"]["actors"]] == ["gov"]
+    assert items["a2"]["actors"] == []
+    assert [c.removeprefix(FX) for c in items["c1"]["causes"]] == ["c5"]
+
+
+def test_a_cause_deep_in_the_tree_reaches_its_remedy(tree):
+    t = trace(tree, "Weak payment law")
+    # above c5: c1, h1 and h1's effect e1; below: c5 alone, remedied by a3 (part of m2)
+    assert groups(t) == {
+        "challenges": ["h1"],
+        "effects": ["e1"],
+        "causes": ["c1", "c5"],
+        "countermeasures": ["m2"],
+        "actions": ["a3"],
+        "trends": ["t2"],
+        "actors": ["plat"],
     }
-    assert iris(t, "actors") == actors
-    # every link is between traced nodes and carries its stated flag and evidence
-    nodes = {TALENT} | causes | actions | cms | trends | actors
-    assert t["links"] and all(lk["source"] in nodes and lk["target"] in nodes for lk in t["links"])
-    assert all(lk["evidence"] for lk in t["links"])
 
 
-def test_trace_from_a_trend_reaches_back_to_challenges(backend, graph):
-    supported = sorted(set(graph.objects(None, CBEC.supports)))
-    assert supported, "the KG links remedies to trends"
-    trend = supported[0]
-    t = trace(backend, str(trend))
-    supporters = {str(s) for s in graph.subjects(CBEC.supports, trend)}
-    assert supporters <= iris(t, "actions") | iris(t, "countermeasures")
-    assert t["challenges"], "a supported trend traces back to at least one challenge"
-    assert t["trends"] == [t["focus"]]
+def test_an_effect_is_traced_through_what_produces_it(tree):
+    t = trace(tree, "Unfilled posts")
+    # e2 comes of c4, which nothing remedies
+    assert groups(t) == {"challenges": ["h2"], "effects": ["e2"], "causes": ["c4"]}
+    assert set(t["none"]) == {"countermeasures", "actions", "trends", "actors"}
+    assert t["none"]["trends"] == {
+        "en": "The paper states no trends for this effect.",
+        "zh": "原文未说明此后果的趋势。",
+    }
 
 
-def test_trace_follows_links_that_cross_the_pairing(tmp_path):
+def test_an_action_traces_to_its_countermeasure_not_its_siblings(tree):
+    t = trace(tree, "Credit data sharing")
+    # a2 addresses c2 and c3; above them h1 (and its effect e1) and h2; its countermeasure m1
+    # but not m1's other action a1
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c2", "c3"],
+        "countermeasures": ["m1"],
+        "actions": ["a2"],
+    }
+    assert set(t["none"]) == {"trends", "actors"}
+
+
+def test_a_countermeasure_traces_through_its_actions(tree):
+    t = trace(tree, "Talent training")
+    # m2 and its action a3; they address h2, c3 and c5; above: c1, h1, e1
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m2"],
+        "actions": ["a3"],
+        "trends": ["t2"],
+        "actors": ["plat"],
+    }
+
+
+def test_a_trend_traces_back_to_the_problems(tree):
+    t = trace(tree, "Digitalisation")
+    # t1 ← a1, with one step in the remedy tree: m1; they address c1 and h1; above: e1
+    assert groups(t) == {
+        "challenges": ["h1"],
+        "effects": ["e1"],
+        "causes": ["c1"],
+        "countermeasures": ["m1"],
+        "actions": ["a1"],
+        "trends": ["t1"],
+        "actors": ["gov"],
+    }
+
+
+def test_an_actor_traces_through_what_it_must_do(tree):
+    t = trace(tree, "Marketplace")
+    # plat is responsible for a3: the chain around a3
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m2"],
+        "actions": ["a3"],
+        "trends": ["t2"],
+        "actors": ["plat"],
+    }
+
+
+def test_trace_follows_links_that_cross_the_pairing():
     g = load_graph([DATA / "cross-link.ttl"])
     materialise_inverses(g)
     t = trace(MemoryBackend(g), CREDIT)
-    assert str(ID["countermeasure-talent"]) in iris(t, "countermeasures")
+    assert str(ID["countermeasure-talent"]) in {i["iri"] for i in t["countermeasures"]}
     cross = [
         lk
         for lk in t["links"]
@@ -102,22 +206,15 @@ def test_trace_follows_links_that_cross_the_pairing(tmp_path):
     assert "Test only" in cross[0]["rationale"]
 
 
-def test_trace_from_an_action_and_an_actor(backend, graph):
-    action = sorted(graph.subjects(CBEC.partOf, URIRef(str(ID["countermeasure-talent"]))))[0]
-    t = trace(backend, str(action))
-    assert str(ID["countermeasure-talent"]) in iris(t, "countermeasures")
-    addressed = {str(o) for o in graph.objects(action, CBEC.addresses)}
-    assert addressed <= iris(t, "causes") | iris(t, "challenges")
-    actor = sorted(graph.objects(None, CBEC.responsibleActor))[0]
-    ta = trace(backend, str(actor))
-    responsible = {str(r) for r in graph.subjects(CBEC.responsibleActor, actor)}
-    assert responsible <= iris(ta, "actions") | iris(ta, "countermeasures")
-
-
-def test_same_trace_on_the_embedded_store(backend, tmp_path):
+def test_same_trace_on_the_embedded_store(tmp_path):
+    g = load_graph()
+    materialise_inverses(g)
     store = tmp_path / "kg.store"
     build(out_dir=tmp_path / "out", store=store)
-    assert trace(OxigraphBackend(store), TALENT) == trace(backend, TALENT)
+    assert trace(OxigraphBackend(store), TALENT) == trace(MemoryBackend(g), TALENT)
+
+
+# --- the command -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "markdown"])
@@ -127,11 +224,26 @@ def test_trace_command_formats(runner, fmt):
     if fmt == "json":
         assert json.loads(result.output)["focus"]["iri"] == TALENT
     elif fmt == "markdown":
-        assert result.output.startswith("## Trace: Shortage of cross-border e-commerce talent")
+        assert result.output.startswith("## Shortage of cross-border e-commerce talent")
         assert "| from | relation | to | status | evidence |" in result.output
     else:
         assert result.output.startswith("Trace of Shortage of cross-border e-commerce talent")
         assert "Countermeasures (" in result.output and "§3.4" in result.output
+
+
+def test_trace_text_shows_the_tree_who_acts_and_what_is_missing(runner, tmp_path, monkeypatch):
+    ttl = tmp_path / "tree.ttl"
+    ttl.write_text(FIXTURE_TTL + TREE, encoding="utf-8")
+    monkeypatch.setattr("kg.paths.data_files", lambda: [])  # the fixture without the paper
+    text = runner.invoke(main, ["trace", "Credit gap", "--with", str(ttl)]).output
+    effect = runner.invoke(main, ["trace", "Unfilled posts", "--with", str(ttl)]).output
+    lines = text.splitlines()
+    # c5 is printed beneath c1, indented
+    c1 = next(i for i, line in enumerate(lines) if "Payment risk" in line)
+    assert lines[c1 + 1].startswith("    • Weak payment law")
+    assert any(line.startswith("  • Payment law  — Government") for line in lines)
+    assert "Effects (1)" in text
+    assert "Trends (0)\n  The paper states no trends for this effect." in effect
 
 
 def test_trace_marks_inferred_links_in_text(runner):
@@ -146,10 +258,18 @@ def test_trace_in_chinese(runner):
     assert "对策 (" in result.output
 
 
-def test_ambiguous_term_lists_candidates(runner):
+def test_words_of_a_label_find_it(runner):
+    result = runner.invoke(main, ["trace", "talent shortage", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["focus"]["iri"] == TALENT
+
+
+def test_ambiguous_term_lists_candidates_with_their_class(runner):
     result = runner.invoke(main, ["trace", "talent"])
     assert result.exit_code == 2
-    assert "matches" in result.output and "id:challenge-talent" in result.output
+    lines = result.output.splitlines()
+    assert "matches" in lines[0]
+    assert lines[1].strip().endswith("<id:challenge-talent> [cbec:Challenge]")  # challenges first
 
 
 def test_unknown_term_suggests(runner):

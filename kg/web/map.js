@@ -3,10 +3,12 @@
  * Data: JSON in <script id="kg-data" type="application/json"> (written by kg/maps.py):
  *   s  string table; every other string field is an index into it
  *   c  classes     [curie, label en, label zh, colour, shape]
- *   p  predicates  [curie, label en, label zh, flow]  flow: +1 / -1 along / against the
- *                  cause → remedy → trend chain, 0 not part of it
+ *   p  predicates  [curie, reading en, reading zh, role, along 1|0]: the predicate's role in
+ *                  the problem → remedy → trend chain (causal, remedy, composition, outcome,
+ *                  responsibility, driver, context) and whether the chain runs along its arrow,
+ *                  both read from the ontology (kg/model.py)
  *   n  nodes       [key, class, label en, label zh, definition en, definition zh,
- *                   x, y, size, leverage, [section, quote, section, quote, ...]]
+ *                   x, y, size, leverage, [section, quote, section, quote, ...], layer]
  *   e  links       [from, to, predicate, stated 1|0, [section, quote, ...]]
  * Strings from the knowledge graph reach the page through textContent only, never as HTML.
  * What one sees (focus, path, language, filters, physics, viewport) lives in the URL fragment.
@@ -32,10 +34,10 @@
     return out;
   };
   const classes = raw.c.map((c) => ({curie: c[0], en: c[1], zh: c[2], colour: c[3], shape: c[4]}));
-  const preds = raw.p.map((p) => ({curie: p[0], en: p[1], zh: p[2], flow: p[3]}));
+  const preds = raw.p.map((p) => ({curie: p[0], en: p[1], zh: p[2], role: p[3], along: p[4] === 1}));
   const nodes = raw.n.map((r, i) => ({
     id: i, key: S[r[0]], cls: r[1], en: S[r[2]], zh: S[r[3]], defEn: S[r[4]], defZh: S[r[5]],
-    x: r[6], y: r[7], size: r[8], lev: r[9], ev: quotes(r[10]),
+    x: r[6], y: r[7], size: r[8], lev: r[9], ev: quotes(r[10]), layer: S[r[11]],
   }));
   const edges = raw.e.map((r, i) => ({
     id: i, from: r[0], to: r[1], pred: r[2], stated: r[3] === 1, ev: quotes(r[4]),
@@ -100,36 +102,79 @@
   const linkShown = (e) => state.links === 'all' || (state.links === 'stated') === e.stated;
   const edgeShown = (e) => linkShown(e) && nodeShown(nodes[e.from]) && nodeShown(nodes[e.to]);
 
-  /** Neighbours one step along (dir = 1) or against (dir = -1) the chain's flow. */
-  function flowSteps(id, dir) {
-    const steps = [];
-    outE[id].forEach((e) => {
-      if (edgeShown(e) && preds[e.pred].flow === dir) steps.push([e, e.to]);
+  // The chain around a node, by the rules of kg/chain.py (around), over the shown links:
+  // down the problem tree, to the remedies, one step inside the remedy tree, to the trends.
+
+  /** Nodes one link of `role` away from `ids`, along the chain or against it. */
+  function step(ids, role, along) {
+    const found = new Set();
+    ids.forEach((id) => {
+      outE[id].forEach((e) => {
+        const p = preds[e.pred];
+        if (edgeShown(e) && p.role === role && p.along === along) found.add(e.to);
+      });
+      inE[id].forEach((e) => {
+        const p = preds[e.pred];
+        if (edgeShown(e) && p.role === role && p.along !== along) found.add(e.from);
+      });
     });
-    inE[id].forEach((e) => {
-      if (edgeShown(e) && preds[e.pred].flow === -dir) steps.push([e, e.from]);
-    });
-    return steps;
+    return found;
   }
 
-  /** The node's cause → remedy → trend chain: all upstream and downstream of it. */
-  function chainOf(id) {
-    const lit = {nodes: new Set([id]), edges: new Set()};
-    [1, -1].forEach((dir) => {
-      const seen = new Set([id]);
-      const todo = [id];
-      while (todo.length) {
-        flowSteps(todo.pop(), dir).forEach(([e, next]) => {
-          lit.edges.add(e.id);
-          if (!seen.has(next)) { seen.add(next); lit.nodes.add(next); todo.push(next); }
-        });
-      }
-    });
-    if (lit.nodes.size === 1) {  // in no chain (an actor, say): its neighbours instead
-      outE[id].concat(inE[id]).forEach((e) => {
-        if (edgeShown(e)) { lit.edges.add(e.id); lit.nodes.add(e.from); lit.nodes.add(e.to); }
-      });
+  /** `ids` and everything reachable from them by links of `role`, transitively. */
+  function closure(ids, role, along) {
+    const found = new Set(ids);
+    let frontier = new Set(found);
+    while (frontier.size) {
+      const next = new Set();
+      step(frontier, role, along).forEach((id) => { if (!found.has(id)) { found.add(id); next.add(id); } });
+      frontier = next;
     }
+    return found;
+  }
+
+  const union = (...sets) => { const u = new Set(); sets.forEach((x) => x.forEach((i) => u.add(i))); return u; };
+  const oneCompositionStep = (remedies) =>
+    union(remedies, step(remedies, 'composition', true), step(remedies, 'composition', false));
+
+  /** Every node of the chain around `id` (itself included). */
+  function around(id) {
+    const layer = nodes[id].layer;
+    let problems; let remedies; let trends;
+    if (layer === 'problem') {
+      const below = closure([id], 'causal', true);
+      problems = union(below, closure(below, 'causal', false));
+      remedies = oneCompositionStep(step(below, 'remedy', true));
+      trends = step(remedies, 'outcome', true);
+    } else if (layer === 'remedy' || layer === 'outcome') {
+      if (layer === 'remedy') {
+        remedies = oneCompositionStep(new Set([id]));
+        trends = step(remedies, 'outcome', true);
+      } else {
+        remedies = oneCompositionStep(step([id], 'outcome', false));
+        trends = new Set([id]);
+      }
+      problems = closure(step(remedies, 'remedy', false), 'causal', false);
+    } else {
+      const found = new Set([id]);
+      outE[id].concat(inE[id]).forEach((e) => {
+        const seed = e.from === id ? e.to : e.from;
+        const l = nodes[seed].layer;
+        if (edgeShown(e) && (l === 'problem' || l === 'remedy' || l === 'outcome')) {
+          around(seed).forEach((n) => found.add(n));
+        }
+      });
+      return found;
+    }
+    return union([id], problems, remedies, trends, step(remedies, 'responsibility', true));
+  }
+
+  /** The lit set of a focused node: its chain and the shown links among it. */
+  function chainOf(id) {
+    const lit = {nodes: around(id), edges: new Set()};
+    edges.forEach((e) => {
+      if (edgeShown(e) && lit.nodes.has(e.from) && lit.nodes.has(e.to)) lit.edges.add(e.id);
+    });
     return lit;
   }
 

@@ -1,6 +1,7 @@
-"""The RDF → networkx projection (kg.graph), on a small hand-made fixture and on the real KG.
+"""The RDF → networkx projection (kg.projection), on a small hand-made fixture and on the real KG.
 
-The fixture (:func:`fixture_graph`, also used by test_analysis and test_export) has two
+The fixture (:func:`fixture_graph`, also used by test_measures, test_pathfinding, test_analysis
+and test_export) has two
 challenges with four causes, two countermeasures with three actions, two trends, three actors
 (one a platform), sections, one observation, and curated links, some stated, some inferred.
 """
@@ -10,13 +11,17 @@ from __future__ import annotations
 import pytest
 from rdflib import Graph
 
-from kg.analysis import render_path, shortest_paths
+from kg.backends import MemoryBackend
 from kg.build import materialise_inverses
 from kg.errors import InputError
-from kg.graph import VIEWS, curated_predicates, evidence_of, project, section_key
+from kg.labels import evidence, section_key
 from kg.loader import load_graph
-from kg.namespaces import CBEC, ID
+from kg.model import ChainModel
+from kg.namespaces import ID
+from kg.pathfinding import shortest_paths
 from kg.paths import ontology_files
+from kg.projection import VIEWS, project
+from kg.render.text import path_text
 
 FX = str(ID) + "fx-"
 
@@ -55,7 +60,8 @@ id:fx-ev-h1a a cbec:Evidence ; cbec:inSection id:fx-sec-2.10 ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "第十节引文" ] ,
                    [ a oa:TextPositionSelector ; oa:start 1 ; oa:end 5 ] .
 id:fx-ev-h1b a cbec:Evidence ; cbec:inSection id:fx-sec-2.9 ;
-    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "第九节引文" ] .
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "第九节引文" ] ,
+                   [ a oa:TextPositionSelector ; oa:start 0 ; oa:end 1 ] .
 """
 
 #: (subject, predicate, object, stated?) of the curated links among remedy-view nodes.
@@ -136,7 +142,7 @@ def edge_set(G) -> set[tuple[str, str, str]]:
 
 
 def test_views_are_the_contract():
-    assert VIEWS == ("remedy", "actors", "full")
+    assert VIEWS == ("remedy", "chain", "actors", "full")
 
 
 def test_remedy_view_nodes_and_links(graph):
@@ -146,6 +152,12 @@ def test_remedy_view_nodes_and_links(graph):
     expected = {(s, f"cbec:{p}", o) for s, p, o, _ in REMEDY_LINKS}
     assert edge_set(G) == expected
     assert G.number_of_edges() == 16
+
+
+def test_chain_view_adds_the_responsible_actors(graph):
+    G = project(graph, "chain")
+    assert set(G) == REMEDY_NODES | fx("gov", "plat")  # customs is responsible for nothing
+    assert G.has_edge(FX + "a3", FX + "plat", "cbec:responsibleActor")
 
 
 def test_actors_view(graph):
@@ -171,7 +183,7 @@ def test_full_view_has_every_cbec_instance_but_records(graph):
 
 
 def test_unknown_view_names_the_valid_ones(graph):
-    with pytest.raises(InputError, match=r"remedy, actors, full.*'actors'"):
+    with pytest.raises(InputError, match=r"remedy, chain, actors, full.*'actors'"):
         project(graph, "actor")
 
 
@@ -182,11 +194,13 @@ def test_node_attributes(graph):
     h1 = project(graph).nodes[FX + "h1"]
     assert h1 == {
         "type": "cbec:Challenge",
+        "layer": "problem",
+        "group": "challenges",
         "label_en": "Credit gap",
         "label_zh": "信用缺口",
         "definition_en": "No credit system.",
         "definition_zh": "缺乏信用体系。",
-        "section": "2.9",  # 2.9 sorts before 2.10
+        "section": "2.9",  # the paper's order: by position in the text
         "evidence": [
             {"section": "2.9", "quote": "第九节引文"},
             {"section": "2.10", "quote": "第十节引文"},
@@ -218,8 +232,10 @@ def test_edge_attributes(graph):
     G = project(graph)
     assert G.edges[FX + "m1", FX + "h1", "cbec:addresses"] == {
         "predicate": "cbec:addresses",
+        "role": "remedy",
         "stated": True,
         "recorded": True,
+        "rationale": "fixture",
         "evidence_count": 1,
         "evidence": [{"section": "3.1", "quote": "m1 addresses h1"}],
     }
@@ -233,10 +249,9 @@ def test_edge_without_link_record_is_not_stated():
     edge = G.edges[FX + "m2", FX + "c1", "cbec:addresses"]
     assert (edge["stated"], edge["evidence_count"], edge["evidence"]) == (False, 0, [])
     assert edge["recorded"] is False  # shown as unrecorded, never as "inferred by a curator"
-    steps = shortest_paths(
-        project(fixture_graph("id:fx-m2 cbec:addresses id:fx-c1 .")), FX + "m2", FX + "c1"
-    )[0]
-    assert "no link record: unvalidated" in render_path(steps)
+    graph = fixture_graph("id:fx-m2 cbec:addresses id:fx-c1 .")
+    found = shortest_paths(project(graph), ChainModel.from_graph(graph), FX + "c1", FX + "m2")
+    assert "no link record: unvalidated" in path_text(found)
 
 
 def test_two_link_records_merge_their_evidence():
@@ -246,7 +261,7 @@ id:fx-link-extra a cbec:Link ; cbec:linkSubject id:fx-m1 ; cbec:linkPredicate cb
     edge = project(fixture_graph(extra)).edges[FX + "m1", FX + "h1", "cbec:addresses"]
     assert edge["stated"] is True  # one record says Stated
     assert edge["evidence_count"] == 2
-    assert [e["section"] for e in edge["evidence"]] == ["2.9", "3.1"]
+    assert [e["section"] for e in edge["evidence"]] == ["2.9", "3.1"]  # anchored quotes first
 
 
 # --- driven by the ontology ------------------------------------------------------------------
@@ -272,7 +287,12 @@ id:fx-c1 cbec:growthOf id:fx-t1 ."""
 
 
 def test_curated_predicates_are_primary_directions(graph):
-    names = [str(p).removeprefix(str(CBEC)) for p in curated_predicates(graph)]
+    names = [
+        r.curie.removeprefix("cbec:")
+        for r in ChainModel.from_graph(graph).relations_for(
+            "causal", "remedy", "composition", "outcome", "responsibility", "driver", "context"
+        )
+    ]
     assert names == [
         "addresses",
         "concerns",
@@ -297,9 +317,13 @@ def test_insertion_order_is_sorted_and_stable(graph):
     assert list(again.edges(keys=True, data=True)) == list(G.edges(keys=True, data=True))
 
 
-def test_section_key_and_evidence_of(graph):
+def test_section_key_and_evidence(graph):
     assert sorted(["3.1", "2.10", "2.9", "2"], key=section_key) == ["2", "2.9", "2.10", "3.1"]
-    assert evidence_of(graph, [ID["fx-ev-h1a"]]) == [{"section": "2.10", "quote": "第十节引文"}]
+    found = evidence(MemoryBackend(graph), [FX + "h1"])[FX + "h1"]
+    assert [(e["section"], e["quote"], e["start"]) for e in found] == [
+        ("2.9", "第九节引文", 0),
+        ("2.10", "第十节引文", 1),
+    ]
 
 
 # --- the paper's KG (values read off kg/data/xiang/*.ttl by hand) ----------------------------

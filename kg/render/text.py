@@ -1,0 +1,156 @@
+"""Plain-text renderings: a trace as a problem tree and a remedy tree, the gaps, and paths.
+
+>>> t = {"focus": {"iri": "urn:h", "type": "cbec:Challenge", "label": {"en": "H", "zh": "困"},
+...      "evidence": []}, "challenges": [], "links": [], "none": {}}
+>>> trace_text(t).splitlines()[0]
+'Trace of H [cbec:Challenge] <urn:h>'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from kg.namespaces import curie
+
+__all__ = ["chain_groups", "gaps_text", "label_in", "path_text", "quote_of", "trace_text"]
+
+#: Keys of a trace that are not groups of nodes.
+_NOT_GROUPS = ("focus", "links", "none")
+
+
+def label_in(item: dict[str, Any], lang: str) -> str:
+    """An item's label in ``lang``, else the other language, else its IRI."""
+    other = "zh" if lang == "en" else "en"
+    return item["label"].get(lang) or item["label"].get(other) or item["iri"]
+
+
+def quote_of(ev: dict[str, Any]) -> str:
+    """``§2.2 「quote」``."""
+    return f"§{ev['section']} 「{ev['quote']}」"
+
+
+def chain_groups(t: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """The groups of a trace, in the order the trace lists them."""
+    return [(k, v) for k, v in t.items() if k not in _NOT_GROUPS and isinstance(v, list)]
+
+
+def _first_quote(item: dict[str, Any]) -> str:
+    return f"  {quote_of(item['evidence'][0])}" if item["evidence"] else ""
+
+
+def _tree_lines(
+    group: list[dict[str, Any]],
+    items: dict[str, dict[str, Any]],
+    focus: str,
+    name: dict[str, str],
+    who: Callable[[dict[str, Any]], str],
+) -> list[str]:
+    """A group's members, each cause indented beneath the problem it produces."""
+    members = {item["iri"] for item in group}
+    children = {c for item in group for c in item.get("causes", []) if c in members}
+    printed: set[str] = set()
+    lines: list[str] = []
+
+    def show(item: dict[str, Any], depth: int) -> None:
+        printed.add(item["iri"])
+        mark = "*" if item["iri"] == focus else "•"
+        text = f"{name[item['iri']]}{who(item)}{_first_quote(item)}"
+        lines.append(f"{'  ' * depth}  {mark} {text}")
+        for child in item.get("causes", []):
+            if child in members and child not in printed:
+                show(items[child], depth + 1)
+
+    for item in group:
+        if item["iri"] not in children and item["iri"] not in printed:
+            show(item, 0)
+    for item in group:  # causes in a cycle of their own, if any
+        if item["iri"] not in printed:
+            show(item, 0)
+    return lines
+
+
+def trace_text(t: dict[str, Any], lang: str = "en", headings: dict[str, str] | None = None) -> str:
+    """A trace as text: the problem tree (effects above, causes below, indented), the remedy tree
+    (countermeasures with their actions and who must act), the trends and actors, and every
+    link with its evidence. ``headings`` maps group keys to headings (from the ontology)."""
+    headings = headings or {}
+    items = {item["iri"]: item for _, group in chain_groups(t) for item in group}
+    focus = t["focus"]
+    items.setdefault(focus["iri"], focus)
+    name = {iri: label_in(item, lang) for iri, item in items.items()}
+
+    def who(item: dict[str, Any]) -> str:
+        actors = [name.get(a, curie(a)) for a in item.get("actors", [])]
+        return f"  — {', '.join(actors)}" if actors else ""
+
+    lines = [f"Trace of {label_in(focus, lang)} [{focus['type']}] <{curie(focus['iri'])}>"]
+    lines += [f"  {quote_of(ev)}" for ev in focus["evidence"][:3]]
+    for key, group in chain_groups(t):
+        lines += ["", f"{headings.get(key, key)} ({len(group)})"]
+        if not group:
+            none = t.get("none", {}).get(key)
+            lines.append(f"  {none.get(lang, '')}" if none else "  (none)")
+            continue
+        lines += _tree_lines(group, items, focus["iri"], name, who)
+    inferred = sum(not link["stated"] for link in t["links"])
+    lines += ["", f"Links ({len(t['links'])}, {inferred} inferred)"]
+    for link in t["links"]:
+        status = "stated" if link["stated"] else f"INFERRED: {link.get('rationale') or ''}"
+        src = name.get(link["source"], curie(link["source"]))
+        dst = name.get(link["target"], curie(link["target"]))
+        lines.append(f"  {src} —{link['predicate'].removeprefix('cbec:')}→ {dst}  [{status}]")
+        lines += [f"      {quote_of(ev)}" for ev in link.get("evidence", [])]
+    return "\n".join(lines) + "\n"
+
+
+def gaps_text(g: dict[str, list[dict[str, Any]]], titles: dict[str, str]) -> str:
+    """Gaps as plain text, one block per kind (``titles``: the named queries' titles)."""
+    lines = []
+    for kind, rows in g.items():
+        lines.append(f"{titles.get(kind, kind)} ({len(rows)})")
+        for row in rows:
+            cells = [f"{v['label']} <{v['curie']}>" for v in row.values() if v is not None]
+            lines.append("  • " + "  ←  ".join(cells))
+        lines.append("")
+    return "\n".join(lines)
+
+
+def path_text(found: dict[str, Any], lang: str = "en") -> str:
+    """Paths from :func:`kg.pathfinding.shortest_paths`: a header, then per path one line per
+    step (its reading, stated or inferred, off-chain steps marked) and its evidence.
+
+    >>> step = {"from_label_en": "Talent shortage", "to_label_en": "Train talent",
+    ...         "reading": {"en": "addressed by"}, "predicate": "cbec:addresses",
+    ...         "direction": "reverse", "along_chain": True, "stated": True, "recorded": True,
+    ...         "rationale": None, "evidence": [{"section": "3.4", "quote": "人才的培育"}],
+    ...         "alternatives": []}
+    >>> print(path_text({"mode": "chain", "reversed": False, "paths": [[step]]}))
+    Path 1 (1 step, along the chain):
+      Talent shortage —addressed by→ Train talent  (stated)
+          §3.4 「人才的培育」
+    """
+    lines: list[str] = []
+    if found.get("reversed"):
+        lines.append("(no chain leads from the first node to the second; read from the second)")
+    for i, steps in enumerate(found["paths"], 1):
+        n = len(steps)
+        mode = "along the chain" if found["mode"] == "chain" else "over any link"
+        lines.append(f"Path {i} ({n} step{'s' * (n != 1)}, {mode}):")
+        if not steps:
+            lines.append("  (same node)")
+        for step in steps:
+            if step["stated"]:
+                status = "stated"
+            elif step.get("recorded", True):
+                status = f"inferred: {step.get('rationale') or ''}".rstrip(": ")
+            else:
+                status = "no link record: unvalidated"
+            off = "" if step.get("along_chain", True) else "  [against the chain]"
+            reading = step["reading"].get(lang) or step["predicate"]
+            src, dst = step[f"from_label_{lang}"], step[f"to_label_{lang}"]
+            lines.append(f"  {src} —{reading}→ {dst}  ({status}){off}")
+            lines += [f"      {quote_of(e)}" for e in step["evidence"]]
+            for alt in step["alternatives"]:
+                lines.append(f"      also {alt['predicate']} ({alt['direction']})")
+    return "\n".join(lines)
