@@ -38,16 +38,16 @@ EN_RE = re.compile(r"^[A-Z][A-Za-z' ,-]+")  # may quote the paper's Chinese word
 
 #: Every class with instances in the KG must be asked about in at least one CQ.
 CLASSES = [
-    "Challenge", "Cause", "Countermeasure", "Action", "Trend", "Driver", "Finding", "Actor",
-    "Platform", "Policy", "Standard", "BusinessModel", "ProductCategory", "Technology",
-    "Indicator", "Unit", "Observation", "Source", "Section", "Evidence", "Link",
+    "Challenge", "Cause", "Effect", "Countermeasure", "Action", "Trend", "Driver", "Finding",
+    "Actor", "Platform", "Policy", "Standard", "BusinessModel", "ProductCategory", "Technology",
+    "ServiceType", "Indicator", "Unit", "Observation", "Source", "Section", "Evidence", "Link",
 ]  # fmt: skip
 #: Every curated relation, and every inverse the build materialises.
 RELATIONS = [
     "hasCause", "addresses", "hasAction", "partOf", "supports", "hasDriver", "responsibleActor",
-    "concerns", "usesBusinessModel", "substantiates",
+    "concerns", "usesBusinessModel", "substantiates", "requires",
     "causeOf", "addressedBy", "supportedBy", "drives", "responsibleFor", "concernedBy",
-    "businessModelOf", "substantiatedBy",
+    "businessModelOf", "substantiatedBy", "requiredBy",
 ]  # fmt: skip
 
 

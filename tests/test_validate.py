@@ -46,6 +46,11 @@ BREAKAGES = {
         "every challenge needs at least one cause",
         "ch",
     ),
+    "action without responsible actor": (
+        lambda g: _remove_link(_remove(g, "act", CBEC.responsibleActor, "actor"), "l6"),
+        "every action needs at least one responsible actor",
+        "act",
+    ),
     "countermeasure addressing no challenge": (
         lambda g: _remove_link(_remove(g, "cm", CBEC.addresses, "ch"), "l2"),
         "every countermeasure must address at least one challenge",
