@@ -16,6 +16,7 @@ derived from the paper, not from the query output. Rows are compared as sets unl
 from __future__ import annotations
 
 import csv
+import json
 import re
 from collections import Counter
 from pathlib import Path
@@ -175,3 +176,74 @@ def test_coverage(kind: str, names: list[str]):
     text = "\n".join(p.read_text(encoding="utf-8") for p in CQ_FILES)
     missing = [n for n in names if not re.search(rf"\bcbec:{n}\b", text)]
     assert not missing, f"no competency question uses the {kind}(s): {missing}"
+
+
+# --- researcher questions: "what does the paper propose for X, who acts, what does it lead to?"
+#
+# tests/cq/researcher-questions.json holds the questions with their answers derived by hand from
+# the paper (its "semantics" says how); each is asked through `kg trace`, `kg path` and a named
+# query.
+
+QUESTIONS = json.loads((CQ_DIR / "researcher-questions.json").read_text(encoding="utf-8"))
+
+
+def _ids(items) -> set[str]:
+    return {curie(i["iri"]) for i in items}
+
+
+@pytest.fixture(scope="module")
+def kgraph():
+    return kg.load()
+
+
+@pytest.mark.parametrize("q", QUESTIONS["questions"], ids=lambda q: q["term"])
+def test_researcher_question_through_trace(kgraph, q):
+    t = kgraph.trace(q["term"])
+    focus = q["focus"]
+    assert curie(t["focus"]["iri"]) == focus
+    for key in ("countermeasures", "actions", "actors", "trends"):
+        assert _ids(t[key]) - {focus} == set(q[key]), key
+    problems = set(q["causes"]) | set(q["effects"]) | set(q.get("challenges", []))
+    found = _ids(t["causes"]) | _ids(t["effects"]) | _ids(t["challenges"])
+    assert found - {focus} == problems - {focus}
+    for key in ("trends", "actors", "countermeasures"):  # an empty group says so, in en and zh
+        assert (key in t["none"]) == (not t[key])
+        if not t[key]:
+            assert set(t["none"][key]) == {"en", "zh"}
+
+
+@pytest.mark.parametrize(
+    "q", [q for q in QUESTIONS["questions"] if q["trends"]], ids=lambda q: q["term"]
+)
+def test_researcher_question_through_path(kgraph, q):
+    # every trend the paper's chain leads to from the focus is reached by a path along the chain
+    for trend in q["trends"]:
+        if trend == q["focus"]:
+            continue
+        found = kgraph.path(q["focus"], trend, view="chain")
+        assert found["paths"], trend
+        assert found["through"] == []  # never through an actor
+        assert all(step["along_chain"] for p in found["paths"] for step in p)
+
+
+@pytest.mark.parametrize(
+    "q",
+    [q for q in QUESTIONS["questions"] if q["focus"].startswith("id:challenge-")],
+    ids=lambda q: q["term"],
+)
+def test_researcher_question_through_the_named_query(kgraph, q):
+    rows = kgraph.query(name="remedies-for-challenge", params={"challenge": q["focus"]}).dicts()
+    remedies = {curie(r["remedy"]) for r in rows}
+    wholes = {curie(r["countermeasure"]) for r in rows}
+    # the query lists the remedy links into the tree; with their countermeasures they are the
+    # trace's countermeasures, and every action the trace lists for a challenge addresses it
+    assert wholes == set(q["countermeasures"])
+    assert remedies - wholes == set(q["actions"])
+
+
+def test_talent_does_not_reach_digitalisation_through_an_actor(kgraph):
+    found = kgraph.path("跨境电商人才缺乏", "全流程数字化", view="full")
+    assert all(step["along_chain"] for p in found["paths"] for step in p)
+    assert found["through"] == []
+    anyway = kgraph.path("跨境电商人才缺乏", "全流程数字化", view="full", any_link=True)
+    assert anyway["mode"] == "any"
