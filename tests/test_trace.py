@@ -254,7 +254,7 @@ def test_trace_marks_inferred_links_in_text(runner):
 
 def test_trace_in_chinese(runner):
     result = runner.invoke(main, ["trace", "id:challenge-talent", "--lang", "zh"])
-    assert result.output.startswith("Trace of 跨境电商人才缺乏")
+    assert result.output.startswith("追溯 跨境电商人才缺乏")
     assert "对策 (" in result.output
 
 

@@ -18,6 +18,22 @@ __all__ = ["chain_groups", "gaps_text", "label_in", "path_text", "quote_of", "tr
 #: Keys of a trace that are not groups of nodes.
 _NOT_GROUPS = ("focus", "links", "none")
 
+#: The renderer's own words, in both languages.
+_WORDS = {
+    "en": {
+        "trace": "Trace of",
+        "links": "Links ({n}, {k} inferred)",
+        "stated": "stated",
+        "inferred": "INFERRED",
+    },
+    "zh": {
+        "trace": "追溯",
+        "links": "关系（{n} 条，其中推断 {k} 条）",
+        "stated": "原文陈述",
+        "inferred": "推断",
+    },
+}
+
 
 def label_in(item: dict[str, Any], lang: str) -> str:
     """An item's label in ``lang``, else the other language, else its IRI."""
@@ -84,7 +100,8 @@ def trace_text(t: dict[str, Any], lang: str = "en", headings: dict[str, str] | N
         actors = [name.get(a, curie(a)) for a in item.get("actors", [])]
         return f"  — {', '.join(actors)}" if actors else ""
 
-    lines = [f"Trace of {label_in(focus, lang)} [{focus['type']}] <{curie(focus['iri'])}>"]
+    words = _WORDS.get(lang, _WORDS["en"])
+    lines = [f"{words['trace']} {label_in(focus, lang)} [{focus['type']}] <{curie(focus['iri'])}>"]
     lines += [f"  {quote_of(ev)}" for ev in focus["evidence"][:3]]
     for key, group in chain_groups(t):
         lines += ["", f"{headings.get(key, key)} ({len(group)})"]
@@ -94,9 +111,10 @@ def trace_text(t: dict[str, Any], lang: str = "en", headings: dict[str, str] | N
             continue
         lines += _tree_lines(group, items, focus["iri"], name, who)
     inferred = sum(not link["stated"] for link in t["links"])
-    lines += ["", f"Links ({len(t['links'])}, {inferred} inferred)"]
+    lines += ["", words["links"].format(n=len(t["links"]), k=inferred)]
     for link in t["links"]:
-        status = "stated" if link["stated"] else f"INFERRED: {link.get('rationale') or ''}"
+        why = link.get("rationale") or ""
+        status = words["stated"] if link["stated"] else f"{words['inferred']}: {why}"
         src = name.get(link["source"], curie(link["source"]))
         dst = name.get(link["target"], curie(link["target"]))
         lines.append(f"  {src} —{link['predicate'].removeprefix('cbec:')}→ {dst}  [{status}]")
