@@ -21,8 +21,8 @@ from decimal import Decimal
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from kg.labels import label_of
 from kg.namespaces import CBEC, curie, expand
-from kg.validate import label_of
 
 __all__ = ["Finding", "half_ulp", "run_checks"]
 
@@ -37,6 +37,9 @@ class Finding:
     observations: tuple[str, ...] = ()
     reported: str = ""
     recomputed: str = ""
+    title: str = ""  # what was checked, in English and Chinese (labels of the flag)
+    title_zh: str = ""
+    message_zh: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready form."""
@@ -103,6 +106,7 @@ def check_growth(graph: Graph, obs: list[_Obs]) -> list[Finding]:
         if base is None:
             continue
         name = f"{label_of(graph, base)} growth {g.period}"
+        name_zh = f"{g.period}年{label_of(graph, base, 'zh')}增长率"
         try:
             prev_period = str(int(g.period) - 1)
         except ValueError:
@@ -139,6 +143,11 @@ def check_growth(graph: Graph, obs: list[_Obs]) -> list[Finding]:
             f"{prev.value} ({prev_period}) and {cur.value} ({g.period}); "
             f"rounding allows {_fmt(low)}–{_fmt(high)}%"
         )
+        msg_zh = (
+            f"{name_zh}：原文为 {g.value}%，按原文的 {prev.value}（{prev_period}）与 "
+            f"{cur.value}（{g.period}）复算为 {_fmt(point)}%，考虑舍入应在 "
+            f"{_fmt(low)}–{_fmt(high)}% 之间"
+        )
         findings.append(
             Finding(
                 "growth",
@@ -147,6 +156,9 @@ def check_growth(graph: Graph, obs: list[_Obs]) -> list[Finding]:
                 (str(g.iri), str(prev.iri), str(cur.iri)),
                 f"{g.value}%",
                 f"{_fmt(point)}%",
+                name,
+                name_zh,
+                msg_zh,
             )
         )
     return findings
@@ -166,6 +178,9 @@ def check_shares(graph: Graph, obs: list[_Obs]) -> list[Finding]:
         ok = abs(total - 100) <= tol
         parts = " + ".join(f"{m.value}" for m in members)
         msg = f"shares of {label_of(graph, whole)} in {period}: {parts} = {total} (expected 100)"
+        title = f"shares of {label_of(graph, whole)} in {period}"
+        title_zh = f"{period}年{label_of(graph, whole, 'zh')}各占比"
+        msg_zh = f"{title_zh}：{parts} = {total}（应为 100）"
         findings.append(
             Finding(
                 "share",
@@ -174,6 +189,9 @@ def check_shares(graph: Graph, obs: list[_Obs]) -> list[Finding]:
                 tuple(str(m.iri) for m in members),
                 str(total),
                 "100",
+                title,
+                title_zh,
+                msg_zh,
             )
         )
     return findings
@@ -198,6 +216,12 @@ def add_flags(graph: Graph, findings: list[Finding]) -> int:
         flag = ID["flag-" + hashlib.sha1(f.message.encode()).hexdigest()[:10]]
         graph.add((flag, RDF.type, CBEC.InconsistencyFlag))
         graph.add((flag, RDFS.comment, Literal(f.message, lang="en")))
+        if f.message_zh:
+            graph.add((flag, RDFS.comment, Literal(f.message_zh, lang="zh")))
+        if f.title:
+            graph.add((flag, RDFS.label, Literal(f"Figures disagree: {f.title}", lang="en")))
+        if f.title_zh:
+            graph.add((flag, RDFS.label, Literal(f"数字不一致：{f.title_zh}", lang="zh")))
         for obs in f.observations:  # full IRIs, or CURIEs from a cached report
             graph.add((flag, PROV.wasDerivedFrom, URIRef(expand(obs))))
         added += 1

@@ -194,7 +194,7 @@ def _owner_label(graph: Graph, ev: URIRef) -> str:
 
 
 def _label(graph: Graph, node) -> str:
-    from kg.validate import label_of
+    from kg.labels import label_of
 
     return label_of(graph, node, "en")
 

@@ -14,13 +14,14 @@ from dataclasses import dataclass, field
 
 import pyshacl
 from rdflib import Graph, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.namespace import RDF
 from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
 
 from kg import paths
+from kg.labels import label_of
 from kg.loader import load_graph, parse_file
 from kg.namespaces import SH, curie
 
@@ -151,26 +152,3 @@ def _violation(data: Graph, results: Graph, node) -> Violation:
         focus=str(focus),
         value=curie(str(value)) if value is not None else "",
     )
-
-
-def label_of(graph: Graph, node, lang: str = "en") -> str:
-    """Preferred label of ``node`` in ``lang`` (falling back to the other language, then the IRI).
-
-    >>> from rdflib import Literal
-    >>> g = Graph()
-    >>> n = URIRef("https://example.org/x")
-    >>> g.add((n, SKOS.prefLabel, Literal("信用", lang="zh")))
-    <Graph identifier=... (<class 'rdflib.graph.Graph'>)>
-    >>> label_of(g, n)
-    '信用'
-    """
-    other = "zh" if lang == "en" else "en"
-    for prop in (SKOS.prefLabel, RDFS.label):
-        labels: dict[str | None, str] = {}
-        for lbl in sorted(graph.objects(node, prop)):
-            labels.setdefault(getattr(lbl, "language", None), str(lbl))
-        for key in (lang, other, None, *sorted(k for k in labels if k)):
-            if key in labels:
-                return labels[key]
-    text = str(node)
-    return text.rsplit("/", 1)[-1].rsplit("#", 1)[-1] if text.startswith("http") else text

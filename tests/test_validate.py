@@ -10,7 +10,7 @@ from rdflib.namespace import SKOS
 from kg import paths
 from kg.loader import load_graph
 from kg.namespaces import CBEC, OA
-from kg.validate import label_of, validate
+from kg.validate import validate
 
 T = "https://example.org/test/"
 
@@ -148,13 +148,3 @@ def test_missing_definition_is_only_a_warning():
     report = validate(g)
     assert report.conforms
     assert [w.focus_label for w in report.warnings] == ["trend"]
-
-
-def test_label_of_falls_back_to_other_language():
-    g = Graph()
-    node = URIRef(T + "x")
-    g.add((node, SKOS.prefLabel, Literal("信用", lang="zh")))
-    assert label_of(g, node, "en") == "信用"
-    g.add((node, SKOS.prefLabel, Literal("credit", lang="en")))
-    assert label_of(g, node, "zh") == "信用"
-    assert label_of(g, node, "en") == "credit"
