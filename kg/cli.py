@@ -296,9 +296,16 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="SECONDS",
     help="Stop the query after this many seconds.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses send requests to other servers (refused by default).",
+)
 @backend_options
 @reports_errors
-def query(name, query_file, sparql, params, fmt, lang, timeout, extra, store, endpoint) -> None:
+def query(
+    name, query_file, sparql, params, fmt, lang, timeout, allow_service, extra, store, endpoint
+) -> None:
     """Run a named query (see `kg queries`), a --file or a --sparql string."""
     from kg.formats import iris_in, render
 
@@ -307,7 +314,9 @@ def query(name, query_file, sparql, params, fmt, lang, timeout, extra, store, en
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
     kgraph = open_kg(extra, store, endpoint)
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
-    result = kgraph.query(text, name=name, params=parse_params(params), timeout=timeout)
+    result = kgraph.query(
+        text, name=name, params=parse_params(params), timeout=timeout, allow_service=allow_service
+    )
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     labels = {}
     if result.form == "SELECT" and fmt in ("table", "markdown", "csv", "tsv"):

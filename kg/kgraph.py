@@ -66,8 +66,10 @@ class KnowledgeGraph:
         name: str | None = None,
         params: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        allow_service: bool = False,
     ) -> QueryResult:
-        """Run SPARQL text or a named query with ``name=value`` parameters."""
+        """Run SPARQL text or a named query with ``name=value`` parameters (``SERVICE`` only
+        with ``allow_service``)."""
         from kg.query import coerce_params, get_named_query, run_query
 
         if (sparql is None) == (name is None):
@@ -75,7 +77,7 @@ class KnowledgeGraph:
         named = get_named_query(name) if name is not None else None
         text = named.text if named is not None else sparql
         bindings = coerce_params(params or {}, named, self.backend, text)
-        return run_query(self.backend, text, bindings, timeout)
+        return run_query(self.backend, text, bindings, timeout, allow_service)
 
     def labels(self, iris: Iterable[str], lang: str = "en") -> dict[str, str]:
         """Display labels of ``iris`` in ``lang`` (falling back to the other language)."""
