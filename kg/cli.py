@@ -690,6 +690,9 @@ def serve(
     type=float,
     help="Seconds to wait for each request.",
 )
+@click.option(
+    "--allow-empty", is_flag=True, help="Push a file without triples (empties the graph)."
+)
 @reports_errors
 def push(
     endpoint: str,
@@ -702,17 +705,19 @@ def push(
     auth: str,
     batch_size: int | None,
     timeout: float,
+    allow_empty: bool,
 ) -> None:
     """Replace a named graph of a triple store with the built KG, atomically for readers.
 
-    Loads into a temporary graph, checks its triple count, then MOVEs it onto --graph in one
-    update request; on failure --graph is untouched.
+    Parses the file, loads its triples into a temporary graph, compares it with the file
+    (triples per predicate, datatypes), then MOVEs it onto --graph in one update request; on
+    failure --graph is untouched. One push per graph at a time (a lock graph says who pushes).
     """
     from kg.progress import Steps
     from kg.push import push as run_push
     from kg.push import scan
 
-    total = scan(file) if file.is_file() else None
+    total = scan(file).triples if file.is_file() else None
     with Steps() as steps, steps.step("Uploading triples", total=total) as advance:
         result = run_push(
             file,
@@ -726,7 +731,10 @@ def push(
             batch_size=batch_size,
             timeout=timeout,
             progress=advance,
+            allow_empty=allow_empty,
         )
+    for warning in result.warnings:
+        click.echo(f"warning: the store rewrote {warning}", err=True)
     rate = result.triples / result.seconds if result.seconds else 0
     click.echo(
         f"Pushed {result.triples:,} triples to <{result.graph}> in {result.batches} "
