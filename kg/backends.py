@@ -236,10 +236,13 @@ def stage_store(
                     store.bulk_load(data, format=ox_format(fmt))
                 continue
             item = Path(item)
-            with steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"):
-                store.bulk_load(
-                    path=str(item), format=ox_format(rdf_format(item)), base_iri=item.as_uri()
-                )
+            with (
+                steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"),
+                item.open("rb") as handle,
+            ):
+                if handle.read(3) != b"\xef\xbb\xbf":  # skip a UTF-8 byte order mark
+                    handle.seek(0)
+                store.bulk_load(handle, format=ox_format(rdf_format(item)), base_iri=item.as_uri())
         if inverses:
             with steps.step("Materialising inverse properties"):
                 found = store.query(INVERSES_QUERY, prefixes=PREFIXES)
@@ -293,7 +296,10 @@ def load_store(path: str | Path, *inputs: StoreInput, inverses: bool = False, st
     >>> load_store(tmp / "store", tmp / "a.nt")
     1
     """
-    return commit_store(stage_store(path, list(inputs), inverses, steps), path)
+    from kg import locks
+
+    with locks.exclusive(path):
+        return commit_store(stage_store(path, list(inputs), inverses, steps), path)
 
 
 class EndpointBackend:
