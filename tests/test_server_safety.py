@@ -479,3 +479,14 @@ def test_cut_answer_is_marked_in_every_format(store):
         small = select + " LIMIT 3"
         status, _, body = post_query(running.url, small, accept="text/csv")
         assert status == 200 and body.count(b"\r\n") == 4
+
+
+def test_kg_query_csv_is_safe_for_spreadsheets_and_the_endpoint_csv_standard(served, runner):
+    """CSV meant for spreadsheets (kg query) neutralises formula cells; the endpoint's SPARQL
+    CSV results stay standard."""
+    query = 'SELECT ?f ?n WHERE { VALUES (?f ?n) { ("=HYPERLINK(1)" -2) ("@x" 3) } }'
+    result = runner.invoke(main, ["query", "--sparql", query, "--format", "csv"])
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines()[1:] == ["'=HYPERLINK(1),-2", "'@x,3"]
+    status, _, body = post_query(served.url, query, accept="text/csv")
+    assert status == 200 and body.splitlines()[1:] == [b"=HYPERLINK(1),-2", b"@x,3"]
