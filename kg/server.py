@@ -121,13 +121,20 @@ def store_identity(path: str | Path) -> tuple | None:
     return folder.st_dev, folder.st_ino, current.st_ino
 
 
+_SPAWN_LOCK = threading.Lock()
+
+
 class _Worker:
     def __init__(self, ctx, store: str, generation: int):
         self.generation = generation
-        self.conn, child = ctx.Pipe()
-        self.process = ctx.Process(target=run_worker, args=(store, child, PREFIXES), daemon=True)
-        self.process.start()
-        child.close()
+        self.stopped = False
+        with _SPAWN_LOCK:  # one process start at a time: pipes never cross between workers
+            self.conn, child = ctx.Pipe()
+            self.process = ctx.Process(
+                target=run_worker, args=(store, child, PREFIXES), daemon=True
+            )
+            self.process.start()
+            child.close()
 
     def wait_ready(self, timeout: float) -> None:
         """Wait for the worker's ``ready``; raise :class:`RuntimeError` otherwise."""
@@ -151,12 +158,16 @@ class _Worker:
             return _CRASHED
 
     def stop(self) -> None:
+        if self.stopped:
+            return
+        self.stopped = True
         self.process.terminate()
         self.process.join(5)
         if self.process.is_alive():  # pragma: no cover - terminate is honoured on Linux
             self.process.kill()
             self.process.join(5)
-        self.conn.close()
+        with contextlib.suppress(OSError):
+            self.conn.close()
 
 
 class WorkerPool:
@@ -285,7 +296,8 @@ class WorkerPool:
         try:
             worker.wait_ready(WORKER_START_TIMEOUT)
         except RuntimeError as exc:
-            log.warning("query worker failed to start: %s; retrying", exc)
+            if not self.closed:
+                log.warning("query worker failed to start: %s; retrying", exc)
             with self.lock:
                 self.all.discard(worker)
             worker.stop()
