@@ -116,8 +116,10 @@ class KnowledgeGraph:
         name: str | None = None,
         params: Mapping[str, str] | None = None,
         timeout: float | None = None,
+        allow_service: bool = False,
     ) -> Answer:
-        """Run SPARQL text or a named query with ``name=value`` parameters."""
+        """Run SPARQL text or a named query with ``name=value`` parameters (``SERVICE`` only
+        with ``allow_service``)."""
         from kg.query import coerce_params, get_named_query, run_query
 
         if (sparql is None) == (name is None):
@@ -126,7 +128,7 @@ class KnowledgeGraph:
         text = named.text if named is not None else sparql
         assert text is not None
         bindings = coerce_params(params or {}, named, self.backend, text)
-        result = run_query(self.backend, text, bindings, timeout)
+        result = run_query(self.backend, text, bindings, timeout, allow_service)
         iris = {str(t) for row in result.rows for t in row if isinstance(t, URIRef)}
         return Answer(**result.__dict__, names=self.names(iris))
 

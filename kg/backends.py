@@ -94,18 +94,20 @@ class MemoryBackend:
         form = query_form(text)
         try:
             res = self.graph.query(inline_values(text, bindings or {}), initNs=PREFIXES)
+            if form == "ASK":
+                return QueryResult(form, boolean=bool(res.askAnswer))
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                g = Graph()
+                bind_prefixes(g)
+                for triple in res:
+                    g.add(triple)
+                return QueryResult(form, graph=g)
+            variables = [str(v) for v in res.vars]
+            rows = [tuple(row) for row in res]
+        except (urllib.error.URLError, OSError) as exc:  # an unreachable SERVICE
+            raise KGError(f"query failed: a SERVICE could not be reached: {exc}") from exc
         except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes etc.
             raise InputError(f"query failed: {exc}") from exc
-        if form == "ASK":
-            return QueryResult(form, boolean=bool(res.askAnswer))
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            g = Graph()
-            bind_prefixes(g)
-            for triple in res:
-                g.add(triple)
-            return QueryResult(form, graph=g)
-        variables = [str(v) for v in res.vars]
-        rows = [tuple(row) for row in res]
         return QueryResult(form, variables, rows)
 
 
@@ -167,20 +169,20 @@ class OxigraphBackend:
         form = query_form(text)
         try:
             res = self.store.query(inline_values(text, bindings or {}), prefixes=PREFIXES)
+            if form == "ASK":
+                return QueryResult(form, boolean=bool(res))
+            if form in ("CONSTRUCT", "DESCRIBE"):
+                g = Graph()
+                bind_prefixes(g)
+                for t in res:
+                    g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+                return QueryResult(form, graph=g)
+            variables = [v.value for v in res.variables]
+            rows = [tuple(_from_ox(sol[v]) for v in variables) for sol in res]
         except (SyntaxError, ValueError, RuntimeError) as exc:
             raise InputError(f"query failed: {exc}") from exc
-        except OSError as exc:
-            raise KGError(f"store error: {exc}") from exc
-        if form == "ASK":
-            return QueryResult(form, boolean=bool(res))
-        if form in ("CONSTRUCT", "DESCRIBE"):
-            g = Graph()
-            bind_prefixes(g)
-            for t in res:
-                g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
-            return QueryResult(form, graph=g)
-        variables = [v.value for v in res.variables]
-        rows = [tuple(_from_ox(sol[v]) for v in variables) for sol in res]
+        except OSError as exc:  # the store, or an unreachable SERVICE
+            raise KGError(f"query failed: {exc}") from exc
         return QueryResult(form, variables, rows)
 
 
@@ -234,10 +236,13 @@ def stage_store(
                     store.bulk_load(data, format=ox_format(fmt))
                 continue
             item = Path(item)
-            with steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"):
-                store.bulk_load(
-                    path=str(item), format=ox_format(rdf_format(item)), base_iri=item.as_uri()
-                )
+            with (
+                steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"),
+                item.open("rb") as handle,
+            ):
+                if handle.read(3) != b"\xef\xbb\xbf":  # skip a UTF-8 byte order mark
+                    handle.seek(0)
+                store.bulk_load(handle, format=ox_format(rdf_format(item)), base_iri=item.as_uri())
         if inverses:
             with steps.step("Materialising inverse properties"):
                 found = store.query(INVERSES_QUERY, prefixes=PREFIXES)
@@ -291,7 +296,10 @@ def load_store(path: str | Path, *inputs: StoreInput, inverses: bool = False, st
     >>> load_store(tmp / "store", tmp / "a.nt")
     1
     """
-    return commit_store(stage_store(path, list(inputs), inverses, steps), path)
+    from kg import locks
+
+    with locks.exclusive(path):
+        return commit_store(stage_store(path, list(inputs), inverses, steps), path)
 
 
 class EndpointBackend:

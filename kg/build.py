@@ -1,8 +1,11 @@
 """The build pipeline: load → validate → verify evidence → check figures → materialise →
 analyse and draw the maps → write.
 
-Nothing is written unless every step before writing succeeded, and each file is replaced
-atomically, so a failed build leaves the previous ``outputs/`` as they were.
+Nothing is written unless every step before writing succeeded. The new ``outputs/`` is written
+into a folder beside it and swapped in as a whole (files other commands wrote there, such as
+exports, are carried over), so a failed or killed build leaves the previous ``outputs/`` as it
+was and no build leaves a mix of old and new files. Two builds into one output folder or one
+store take turns (:mod:`kg.locks`).
 
 >>> import tempfile
 >>> result = build(out_dir=tempfile.mkdtemp())
@@ -12,6 +15,7 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import platform
@@ -25,11 +29,18 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF
 
-from kg import checks, evidence
+from kg import checks, evidence, locks
 from kg.errors import InputError, KGError, ValidationFailed
 from kg.loader import default_files, load_graph
 from kg.namespaces import CBEC, curie
-from kg.serialize import to_jsonld, to_ntriples, to_turtle, write_files
+from kg.serialize import (
+    publish_folder,
+    staging_folder,
+    to_jsonld,
+    to_ntriples,
+    to_turtle,
+    write_files,
+)
 from kg.validate import ValidationReport
 
 __all__ = ["BuildResult", "EvidenceFailed", "build", "materialise_inverses"]
@@ -158,7 +169,11 @@ def build(
     extra = [Path(p) for p in extra]
     if store is not None:
         check_store_target(store)
-    with Steps(progress) as steps:
+    with contextlib.ExitStack() as held, Steps(progress) as steps:
+        # one build at a time per output folder and per store (in this order: no deadlock)
+        held.enter_context(locks.exclusive(out_dir, _waiting))
+        if store is not None:
+            held.enter_context(locks.exclusive(store, _waiting))
         sources = collect_sources(extra)
         input_bytes = sum(p.stat().st_size for p in {*default_files(), *extra})
         in_memory = input_bytes <= IN_MEMORY_LIMIT
@@ -186,6 +201,24 @@ def build(
         if graph is not None:
             return _write_in_memory(graph, *args, stats)
         return _write_streaming(*args, stats)
+
+
+def _waiting(message: str) -> None:
+    import sys
+
+    print(f"kg build: {message}", file=sys.stderr, flush=True)
+
+
+def build_owned(out_dir: Path, produced: Iterable[str]) -> set[str]:
+    """Top-level names in ``out_dir`` that builds write (this one, and the previous one as its
+    manifest lists): everything else there is carried over when the folder is replaced."""
+    names = {"manifest.json", *produced}
+    try:
+        previous = json.loads((Path(out_dir) / "manifest.json").read_text(encoding="utf-8"))
+        names.update(previous.get("files", {}))
+    except (OSError, ValueError, AttributeError):
+        pass
+    return {Path(name).parts[0] for name in names if Path(name).parts}
 
 
 def _merge_outcomes(outcomes):
@@ -250,7 +283,15 @@ def _write_in_memory(
         staging = stage_store(store, [(nt.encode(), "nt")], steps=steps)
     try:
         contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        write_files(out_dir, contents)
+        folder = staging_folder(out_dir)
+        try:
+            write_files(folder, contents)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(folder, ignore_errors=True)
+            raise
+        publish_folder(folder, out_dir, build_owned(out_dir, contents))
     except BaseException:
         if staging is not None:
             import shutil
@@ -269,7 +310,6 @@ def _write_streaming(
     extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
 ) -> BuildResult:
     """Bulk-load everything into Oxigraph, count there, and dump the files from the store."""
-    import os
     import shutil
 
     import pyoxigraph as ox
@@ -280,9 +320,9 @@ def _write_streaming(
     out_dir = Path(out_dir)
     with steps.step("Canonicalising the embedded KG"):
         base = to_ntriples(load_graph()).encode()
-    target = Path(store) if store is not None else out_dir / ".kg-build-store"
+    target = Path(store) if store is not None else out_dir.parent / f".{out_dir.name}.kg-store"
     staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
-    written: list[Path] = []
+    folder = staging_folder(out_dir)
     try:
         db = ox.Store(str(staging))
         triples = len(db)
@@ -298,11 +338,9 @@ def _write_streaming(
             )
         }
         files = {}
-        out_dir.mkdir(parents=True, exist_ok=True)
         for fmt in chosen:
             name = FORMAT_FILES[fmt]
-            tmp = out_dir / f".{name}.{os.getpid()}.tmp"
-            written.append(tmp)
+            tmp = folder / name
             with steps.step(f"Writing {name} (Oxigraph)"):
                 db.dump(
                     tmp,
@@ -330,18 +368,14 @@ def _write_streaming(
         )
         manifest["files"] = dict(sorted(files.items()))
         manifest["build"] = stats
-        for tmp, fmt in zip(written, chosen, strict=True):
-            tmp.replace(out_dir / FORMAT_FILES[fmt])
-        written.clear()
         write_files(
-            out_dir, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
+            folder, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
         )
+        publish_folder(folder, out_dir, build_owned(out_dir, files))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        shutil.rmtree(folder, ignore_errors=True)
         raise
-    finally:
-        for tmp in written:
-            tmp.unlink(missing_ok=True)
     if store is not None:
         manifest["store"] = {"path": str(store), "quads": commit_store(staging, store)}
     else:

@@ -318,8 +318,13 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     metavar="SECONDS",
     help="Stop the query after this many seconds.",
 )
+@click.option(
+    "--allow-service",
+    is_flag=True,
+    help="Let SERVICE clauses send requests to other servers (refused by default).",
+)
 @pass_kg
-def query(name, query_file, sparql, params, fmt, lang, timeout, kg) -> None:
+def query(name, query_file, sparql, params, fmt, lang, timeout, allow_service, kg) -> None:
     """Run a named query (see `kg queries`), a --file or a --sparql string."""
     from kg.formats import render
     from kg.labels import pick
@@ -328,7 +333,9 @@ def query(name, query_file, sparql, params, fmt, lang, timeout, kg) -> None:
     if len(sources) != 1:
         raise click.UsageError("give exactly one of NAME, --file or --sparql")
     text = query_file.read_text(encoding="utf-8") if query_file else sparql
-    answer = kg.query(text, name=name, params=parse_params(params), timeout=timeout)
+    answer = kg.query(
+        text, name=name, params=parse_params(params), timeout=timeout, allow_service=allow_service
+    )
     fmt = fmt or ("table" if sys.stdout.isatty() else "csv")
     labels = pick(answer.names, lang) if fmt in ("table", "markdown", "csv", "tsv") else {}
     click.echo(render(answer, fmt, labels), nl=False)
@@ -657,6 +664,9 @@ def serve(
     type=float,
     help="Seconds to wait for each request.",
 )
+@click.option(
+    "--allow-empty", is_flag=True, help="Push a file without triples (empties the graph)."
+)
 def push(
     endpoint: str,
     graph: str,
@@ -668,17 +678,19 @@ def push(
     auth: str,
     batch_size: int | None,
     timeout: float,
+    allow_empty: bool,
 ) -> None:
     """Replace a named graph of a triple store with the built KG, atomically for readers.
 
-    Loads into a temporary graph, checks its triple count, then MOVEs it onto --graph in one
-    update request; on failure --graph is untouched.
+    Parses the file, loads its triples into a temporary graph, compares it with the file
+    (triples per predicate, datatypes), then MOVEs it onto --graph in one update request; on
+    failure --graph is untouched. One push per graph at a time (a lock graph says who pushes).
     """
     from kg.progress import Steps
     from kg.push import push as run_push
     from kg.push import scan
 
-    total = scan(file) if file.is_file() else None
+    total = scan(file).triples if file.is_file() else None
     with Steps() as steps, steps.step("Uploading triples", total=total) as advance:
         result = run_push(
             file,
@@ -692,7 +704,10 @@ def push(
             batch_size=batch_size,
             timeout=timeout,
             progress=advance,
+            allow_empty=allow_empty,
         )
+    for warning in result.warnings:
+        click.echo(f"warning: the store rewrote {warning}", err=True)
     rate = result.triples / result.seconds if result.seconds else 0
     click.echo(
         f"Pushed {result.triples:,} triples to <{result.graph}> in {result.batches} "

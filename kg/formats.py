@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable, Mapping
 
 from rdflib import BNode, Literal, URIRef
@@ -106,7 +107,24 @@ def _iri_columns(result: QueryResult) -> list[bool]:
     ]
 
 
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+
+
+def spreadsheet_safe(cell: str) -> str:
+    """A cell a spreadsheet will not run as a formula: text starting with ``= + - @`` (or a tab
+    or carriage return) gets a leading ``'``; numbers such as ``-3.5`` stay as they are.
+
+    >>> print(spreadsheet_safe("=1+2"), spreadsheet_safe("@SUM(A1)"), spreadsheet_safe("-3.5"))
+    '=1+2 '@SUM(A1) -3.5
+    """
+    if cell and cell[0] in "=+-@\t\r" and not _NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
 def _delimited(result: QueryResult, labels: Mapping[str, str], delimiter: str) -> str:
+    """CSV/TSV for people and spreadsheets (``kg query --format csv``): cells are made
+    :func:`spreadsheet_safe`. (SPARQL CSV results from ``kg serve`` stay standard.)"""
     buf = io.StringIO()
     writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
     iri_cols = _iri_columns(result)
@@ -120,7 +138,7 @@ def _delimited(result: QueryResult, labels: Mapping[str, str], delimiter: str) -
             cells.append(_raw(term))
             if has_iri and labels:
                 cells.append(_cell(term, labels) if isinstance(term, URIRef) else "")
-        writer.writerow(cells)
+        writer.writerow([spreadsheet_safe(c) for c in cells])
     return buf.getvalue()
 
 

@@ -36,9 +36,10 @@ def parse_file(graph: Graph, path: str | Path) -> Graph:
     True
     >>> os.unlink(bad.name)
     """
+    from kg.sources import check_input_file
+
     path = Path(path)
-    if not path.is_file():
-        raise InputError(f"{path}: no such file")
+    check_input_file(path)
     fmt = guess_format(str(path)) or "turtle"
     part = Graph()
     try:

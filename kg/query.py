@@ -201,8 +201,17 @@ def run_query(
     text: str,
     bindings: Mapping[str, Node] | None = None,
     timeout: float | None = None,
+    allow_service: bool = False,
 ) -> QueryResult:
-    """Run a query; with ``timeout`` (seconds) it runs in a child process stopped in time."""
+    """Run a query; with ``timeout`` (seconds) it runs in a child process stopped in time.
+
+    A query with ``SERVICE`` (which would send requests to other servers) is refused with
+    :class:`InputError` unless ``allow_service``; an unreachable service is a
+    :class:`KGError`.
+    """
+    from kg.sparql import check_query
+
+    check_query(text, allow_service=allow_service)
     if timeout is None:
         return backend.query(text, bindings)
     if timeout <= 0:

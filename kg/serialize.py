@@ -153,3 +153,91 @@ def write_files(out_dir: str | Path, files: Mapping[str, str | bytes]) -> None:
     """Write several files atomically each; all content must be ready before the first write."""
     for name in sorted(files):
         atomic_write(Path(out_dir) / name, files[name])
+
+
+def staging_folder(out_dir: str | Path) -> Path:
+    """A new empty folder beside ``out_dir`` to build its next version in."""
+    out_dir = Path(out_dir)
+    out_dir.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.build-", dir=out_dir.parent))
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two paths in one atomic step (Linux ``renameat2(RENAME_EXCHANGE)``); ``False``
+    where the system cannot."""
+    import ctypes
+    import ctypes.util
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    at_fdcwd, rename_exchange = -100, 2
+    if renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange) == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (38, 22, 95):  # ENOSYS, EINVAL, EOPNOTSUPP: not here
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def _carry_over(old: Path, new: Path, owned: set[str]) -> None:
+    """Hard-link (else copy) into ``new`` what ``old`` holds that no build wrote (exports,
+    a user's own files), so replacing the folder loses nothing."""
+    import shutil
+
+    def link(src, dst):
+        try:
+            os.link(src, dst)
+        except OSError:
+            shutil.copy2(src, dst)
+
+    for entry in old.iterdir():
+        if entry.name in owned or (new / entry.name).exists():
+            continue
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.copytree(entry, new / entry.name, symlinks=True, copy_function=link)
+        elif entry.is_symlink():
+            os.symlink(os.readlink(entry), new / entry.name)
+        else:
+            link(entry, new / entry.name)
+
+
+def publish_folder(staging: Path, out_dir: str | Path, owned: set[str]) -> None:
+    """Make ``staging`` the new ``out_dir`` as a whole.
+
+    What the old folder holds beyond ``owned`` (the names a build writes) is carried over,
+    then the two folders are exchanged in one atomic step where the system allows (Linux),
+    else by two renames; the old version is removed. Readers see the old or the new folder,
+    never a mix. A shell or file manager open *inside* the old folder keeps showing it until
+    it re-enters ``out_dir``.
+    """
+    import shutil
+
+    out_dir = Path(out_dir)
+    if out_dir.is_symlink():
+        out_dir = out_dir.resolve()
+    try:
+        if out_dir.is_dir():
+            _carry_over(out_dir, staging, owned)
+            if not _exchange(staging, out_dir):
+                old = staging.with_name(staging.name + ".old")
+                out_dir.rename(old)
+                staging.rename(out_dir)
+                staging = old
+        elif out_dir.exists():
+            raise KGError(f"{out_dir} exists and is not a folder")
+        else:
+            staging.rename(out_dir)
+            return
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise KGError(f"cannot replace {out_dir}: {exc.strerror or exc}") from exc
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    shutil.rmtree(staging, ignore_errors=True)  # the old version, swapped out

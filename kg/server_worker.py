@@ -1,10 +1,16 @@
 """The query worker of ``kg serve``: a child process that owns a read-only Oxigraph store.
 
-It imports only pyoxigraph, so a fresh worker starts in a fraction of a second after one was
-stopped for running past the time limit. Requests and answers travel over a pipe::
+Everything a query costs happens here, inside the server's time limit: parsing (rdflib's
+SPARQL parser, which must never run in several threads of one process at once: a worker
+parses one query at a time), the checks (no update, no ``SERVICE``, no nesting past
+:data:`kg.sparql.MAX_DEPTH`), content negotiation (which needs the query form), evaluation and
+serialisation. Requests and answers travel over a pipe::
 
-    request:  (query text, result type key, max results)
-    answer:   ("ok", media type, body bytes, truncated: bool, count)  or  ("error", message)
+    request:  (query text, Accept header, [format/output values], max results)
+    answer:   ("ok", media type, body bytes, truncated: bool, count)
+              or ("error", HTTP status, message)
+
+A worker first sends ``("ready", pid)`` once its store is open, or ``("failed", message)``.
 
 >>> import pyoxigraph as ox
 >>> store = ox.Store()
@@ -19,9 +25,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Iterable
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["RESULT_TYPES", "answer", "run_worker"]
+__all__ = ["MARKABLE", "RESULT_TYPES", "answer", "format_key", "handle", "negotiate", "run_worker"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -36,6 +43,127 @@ RESULT_TYPES = {
     "jsonld": ("application/ld+json", "graph"),
     "rdfxml": ("application/rdf+xml", "graph"),
 }
+#: Formats whose body can say that an answer was cut (a member, an element or a comment).
+#: CSV, TSV and JSON-LD cannot: a cut answer falls back to one of these, or gets 406.
+MARKABLE = frozenset({"json", "xml", "turtle", "nt", "rdfxml"})
+
+_MEDIA = {
+    "application/sparql-results+json": "json",
+    "application/json": "json",
+    "application/sparql-results+xml": "xml",
+    "application/xml": "xml",
+    "text/xml": "xml",
+    "text/csv": "csv",
+    "text/tab-separated-values": "tsv",
+    "text/turtle": "turtle",
+    "application/x-turtle": "turtle",
+    "text/n3": "turtle",
+    "application/n-triples": "nt",
+    "text/plain": "nt",
+    "application/ld+json": "jsonld",
+    "application/rdf+xml": "rdfxml",
+}
+_DEFAULT = {"results": "json", "graph": "turtle"}
+
+#: ``format=`` / ``output=`` values as clients send them (SPARQLWrapper, Virtuoso, Fuseki), by
+#: result kind. Anything else (or a value for the other kind) falls back to ``Accept``.
+_ALIASES = {
+    "results": {
+        "json": "json",
+        "srj": "json",
+        "xml": "xml",
+        "srx": "xml",
+        "csv": "csv",
+        "tsv": "tsv",
+    },
+    "graph": {
+        "turtle": "turtle",
+        "ttl": "turtle",
+        "n3": "turtle",  # Turtle is N3
+        "nt": "nt",
+        "ntriples": "nt",
+        "n-triples": "nt",
+        "jsonld": "jsonld",
+        "json-ld": "jsonld",
+        "json": "jsonld",
+        "xml": "rdfxml",
+        "rdf": "rdfxml",
+        "rdfxml": "rdfxml",
+        "rdf+xml": "rdfxml",
+        "rdf/xml": "rdfxml",
+    },
+}
+
+
+def format_key(value: str, kind: str) -> str | None:
+    """The result type key a ``format``/``output`` value names for ``kind``, else ``None``.
+
+    >>> format_key("rdf+xml", "graph"), format_key("xml", "results"), format_key("png", "graph")
+    ('rdfxml', 'xml', None)
+    >>> format_key("application/sparql-results+json", "results"), format_key("csv", "graph")
+    ('json', None)
+    """
+    value = (value or "").strip().lower()
+    key = _ALIASES[kind].get(value)
+    if key is None:
+        key = _MEDIA.get(value.split(";")[0].strip())
+    return key if key is not None and RESULT_TYPES[key][1] == kind else None
+
+
+def negotiate(
+    accept: str,
+    kind: str,
+    explicit: str | Iterable[str] | None = None,
+    allowed: Iterable[str] | None = None,
+) -> str | None:
+    """The result type key for an ``Accept`` header and a result kind (``results``/``graph``).
+
+    ``explicit`` (``format=``/``output=`` values) wins when it names a format of that kind;
+    unknown values fall back to ``Accept``. ``allowed`` narrows the choice.
+
+    >>> negotiate("application/sparql-results+xml", "results")
+    'xml'
+    >>> negotiate("text/csv;q=0.5, application/json", "results")
+    'json'
+    >>> negotiate("*/*", "graph"), negotiate("text/csv", "graph")
+    ('turtle', None)
+    >>> negotiate("text/turtle", "graph", ["rdf+xml"]), negotiate("text/turtle", "graph", ["?"])
+    ('rdfxml', 'turtle')
+    """
+    allowed = set(allowed) if allowed is not None else set(RESULT_TYPES)
+    if isinstance(explicit, str):
+        explicit = [explicit]
+    for value in explicit or ():
+        key = format_key(value, kind)
+        if key is not None and key in allowed:
+            return key
+    ranges = []
+    for i, item in enumerate((accept or "*/*").split(",")):
+        media, *params = [x.strip() for x in item.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        ranges.append((-q, i, media.lower()))
+    for _q, _i, media in sorted(ranges):
+        if _q == 0:
+            continue
+        if media in ("*/*", "application/*", "text/*"):
+            default = _DEFAULT[kind]
+            if default in allowed:
+                return default
+            wild = [k for k, (m, kd) in RESULT_TYPES.items() if kd == kind and k in allowed]
+            wild = [k for k in wild if media == "*/*" or RESULT_TYPES[k][0].startswith(media[:-1])]
+            if wild:
+                return wild[0]
+            continue
+        key = _MEDIA.get(media)
+        if key is not None and RESULT_TYPES[key][1] == kind and key in allowed:
+            return key
+    return None
 
 
 def _json_term(term) -> dict:
@@ -106,7 +234,7 @@ def _select(variables: list[str], rows: list, fmt: str, truncated: bool, limit: 
         out.append("</results></sparql>")
         return "\n".join(out).encode()
     buf = io.StringIO()
-    if fmt == "csv":
+    if fmt == "csv":  # SPARQL 1.1 CSV as the standard says (no spreadsheet escaping here)
         writer = csv.writer(buf, lineterminator="\r\n")
         writer.writerow(variables)
         for row in rows:
@@ -129,14 +257,13 @@ def _ask(value: bool, fmt: str) -> bytes:
     return (b"true" if value else b"false") + b"\n"
 
 
-def answer(store, text: str, fmt: str, limit: int, prefixes: dict | None = None) -> tuple:
-    """Run ``text`` on ``store`` and serialise at most ``limit`` results in ``fmt``."""
+def collect(store, text: str, limit: int, prefixes: dict | None = None) -> tuple:
+    """Run ``text``: ``(kind, payload, truncated, count)`` with at most ``limit`` results."""
     import pyoxigraph as ox
 
     result = store.query(text, prefixes=prefixes)
-    media = RESULT_TYPES[fmt][0]
     if isinstance(result, ox.QueryBoolean):
-        return "ok", media, _ask(bool(result), fmt), False, 1
+        return "ask", bool(result), False, 1
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
         rows, truncated = [], False
@@ -145,41 +272,109 @@ def answer(store, text: str, fmt: str, limit: int, prefixes: dict | None = None)
                 truncated = True
                 break
             rows.append(tuple(solution[v] for v in variables))
-        return "ok", media, _select(variables, rows, fmt, truncated, limit), truncated, len(rows)
+        return "select", (variables, rows), truncated, len(rows)
     triples, truncated = [], False
     for triple in result:
         if len(triples) == limit:
             truncated = True
             break
         triples.append(triple)
+    return "graph", triples, truncated, len(triples)
+
+
+def serialise(collected: tuple, fmt: str, limit: int, prefixes: dict | None = None) -> bytes:
+    """The body of a :func:`collect`-ed answer in ``fmt``."""
+    import pyoxigraph as ox
+
+    kind, payload, truncated, _ = collected
+    if kind == "ask":
+        return _ask(payload, fmt)
+    if kind == "select":
+        variables, rows = payload
+        return _select(variables, rows, fmt, truncated, limit)
     rdf = {
         "turtle": ox.RdfFormat.TURTLE,
         "nt": ox.RdfFormat.N_TRIPLES,
         "jsonld": ox.RdfFormat.JSON_LD,
         "rdfxml": ox.RdfFormat.RDF_XML,
     }[fmt]
-    body = ox.serialize(triples, format=rdf, prefixes=prefixes if fmt == "turtle" else None)
+    body = ox.serialize(payload, format=rdf, prefixes=prefixes if fmt == "turtle" else None)
     if truncated and fmt in ("turtle", "nt"):
         body += f"# truncated: result cut at {limit} triples\n".encode()
-    return "ok", media, body, truncated, len(triples)
+    elif truncated and fmt == "rdfxml":  # XML allows comments after the root element
+        body = body.rstrip() + f"\n<!-- truncated: result cut at {limit} triples -->\n".encode()
+    return body
+
+
+def answer(store, text: str, fmt: str, limit: int, prefixes: dict | None = None) -> tuple:
+    """Run ``text`` on ``store`` and serialise at most ``limit`` results in ``fmt``."""
+    collected = collect(store, text, limit, prefixes)
+    body = serialise(collected, fmt, limit, prefixes)
+    return "ok", RESULT_TYPES[fmt][0], body, collected[2], collected[3]
+
+
+def handle(store, request: tuple, prefixes: dict | None = None) -> tuple:
+    """Answer one request (see the module docstring) as the endpoint would."""
+    from kg.errors import InputError
+    from kg.sparql import SERVICE_REFUSED, UPDATE_REFUSED, analyse
+
+    text, accept, explicit, limit = request
+    try:
+        info = analyse(text)
+    except InputError as exc:
+        return "error", 403 if str(exc) == UPDATE_REFUSED else 400, str(exc)
+    if info.service:
+        return "error", 403, SERVICE_REFUSED + "; this endpoint makes no outbound requests"
+    kind = "results" if info.form in ("SELECT", "ASK") else "graph"
+    fmt = negotiate(accept, kind, explicit)
+    if fmt is None:
+        wanted = ", ".join(m for m, kd in RESULT_TYPES.values() if kd == kind)
+        return "error", 406, f"cannot answer a {info.form} query in that format (one of {wanted})"
+    try:
+        collected = collect(store, text, limit, prefixes)
+    except SyntaxError as exc:
+        return "error", 400, f"SPARQL syntax error: {exc}"
+    except Exception as exc:  # an evaluation error is the client's answer, not a crash
+        return "error", 400, f"query failed: {type(exc).__name__}: {exc}"
+    truncated = collected[2]
+    if truncated and fmt not in MARKABLE:
+        marked = negotiate(accept, kind, None, allowed=MARKABLE)
+        if marked is None:
+            media = RESULT_TYPES[fmt][0]
+            return (
+                "error",
+                406,
+                f"the answer has more than {limit} results (the server's --max-results) and "
+                f"{media} cannot mark a cut answer; add LIMIT/OFFSET to the query or accept "
+                + ("application/sparql-results+json" if kind == "results" else "text/turtle"),
+            )
+        fmt = marked
+    body = serialise(collected, fmt, limit, prefixes)
+    return "ok", RESULT_TYPES[fmt][0], body, truncated, collected[3]
 
 
 def run_worker(store_path: str, conn, prefixes: dict) -> None:
     """Serve queries from ``conn`` until it closes (runs in a child process)."""
+    import os
+
     import pyoxigraph as ox
 
-    store = ox.Store.read_only(store_path)
+    try:
+        store = ox.Store.read_only(store_path)
+        import kg.sparql  # noqa: F401 - the parser is loaded before the first query's clock
+    except Exception as exc:
+        conn.send(("failed", f"cannot open {store_path}: {exc}"))
+        return
+    conn.send(("ready", os.getpid()))
     while True:
         try:
-            text, fmt, limit = conn.recv()
+            request = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            reply = answer(store, text, fmt, limit, prefixes)
-        except SyntaxError as exc:
-            reply = ("syntax", str(exc))
-        except Exception as exc:  # an evaluation error is the client's answer, not a crash
-            reply = ("error", f"{type(exc).__name__}: {exc}")
+            reply = handle(store, request, prefixes)
+        except Exception as exc:  # pragma: no cover - handle() answers every query
+            reply = ("error", 500, f"{type(exc).__name__}: {exc}")
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):

@@ -53,6 +53,7 @@ __all__ = [
 ]
 
 SOURCE_MARKER = b"# kg:source "
+BOM = b"\xef\xbb\xbf"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 TEXT_FILE = "https://w3id.org/cbec-kg/ontology#textFile"
 CACHE_KIND = "validation-unit"
@@ -104,10 +105,11 @@ class Part:
     first_line: int = 1
 
     def read(self) -> bytes:
-        """The part's bytes."""
+        """The part's bytes (without the UTF-8 byte order mark a file may start with)."""
         with self.path.open("rb") as handle:
             handle.seek(self.start)
-            return handle.read() if self.end is None else handle.read(self.end - self.start)
+            data = handle.read() if self.end is None else handle.read(self.end - self.start)
+        return data[len(BOM) :] if self.start == 0 and data.startswith(BOM) else data
 
     @property
     def label(self) -> str:
@@ -193,6 +195,40 @@ def _section_name(path: Path, part: Part) -> str:
     return f"{path}:{part.first_line}"
 
 
+def check_input_file(path: Path) -> None:
+    """Refuse a path that is not a regular file, saying what it is instead.
+
+    >>> check_input_file(Path("/dev/null"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.InputError: /dev/null: not a regular file (a device, pipe or socket); give an RDF file
+    """
+    if path.is_file():
+        return
+    if not path.exists():
+        raise InputError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give an RDF file")
+    raise InputError(f"{path}: not a regular file (a device, pipe or socket); give an RDF file")
+
+
+def oxigraph_reason(exc: SyntaxError) -> str:
+    """Oxigraph's syntax error without its own position (callers give the line in the file:
+    Oxigraph counts lines from the start of the bytes it was given, which for a section of a
+    file is not the file's line).
+
+    >>> msg = "Parser error at line 2 between columns 3 and 5: x (f, line 2)"
+    >>> oxigraph_reason(SyntaxError(msg))
+    'x'
+    >>> oxigraph_reason(SyntaxError("The predicate of a triple must be an IRI (line 52)"))
+    'The predicate of a triple must be an IRI'
+    """
+    reason = str(exc)
+    reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", reason)
+    reason = re.sub(r"^error at \d+:\d+: ", "", reason)
+    return re.sub(r" \((?:[^()]*, )?line \d+\)$", "", reason.strip())
+
+
 def collect_sources(extra: Iterable[str | Path] = ()) -> list[Source]:
     """The curated folders (one source each), then each ``extra`` file or file section."""
     by_folder: dict[str, list[Path]] = {}
@@ -207,8 +243,7 @@ def collect_sources(extra: Iterable[str | Path] = ()) -> list[Source]:
     ]
     for raw in extra:
         path = Path(raw)
-        if not path.is_file():
-            raise InputError(f"{path}: no such file")
+        check_input_file(path)
         fmt = rdf_format(path)
         if fmt != "nt":
             sources.append(Source(str(path), [Part(path, fmt)]))
@@ -244,8 +279,7 @@ def _index_part(source: Source, part: Part) -> None:
                 source.text_files.add(o.value)
     except SyntaxError as exc:
         line = part.first_line - 1 + (getattr(exc, "lineno", None) or 1)
-        reason = str(exc).split(": ", 1)[-1] if ": " in str(exc) else str(exc)
-        raise InputError(f"{part.path}:{line}: {reason}") from None
+        raise InputError(f"{part.path}:{line}: {oxigraph_reason(exc)}") from None
     source.triples += n
 
 

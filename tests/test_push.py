@@ -64,6 +64,16 @@ def count(v: Virtuoso, graph: str) -> int:
     return int(result.rows[0][0])
 
 
+def tmp_count(v: Virtuoso, graph: str) -> int:
+    """Triples in every temporary graph of pushes to ``graph`` (each push has its own)."""
+    backend = EndpointBackend(v.sparql_url)
+    result = backend.query(
+        "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } "
+        f'FILTER(STRSTARTS(STR(?g), "{temporary_graph(graph)}")) }}'
+    )
+    return int(result.rows[0][0])
+
+
 def graph_endpoint(v: Virtuoso, graph: str) -> EndpointBackend:
     return EndpointBackend(f"{v.sparql_url}?{urllib.parse.urlencode({'default-graph-uri': graph})}")
 
@@ -95,7 +105,7 @@ def test_push_loads_every_triple(virtuoso, kg_nt, pushed):
     n = sum(1 for line in kg_nt.read_text().splitlines() if line.strip())
     assert pushed.triples == n > 5000
     assert count(virtuoso, GRAPH) == n
-    assert count(virtuoso, temporary_graph(GRAPH)) == 0
+    assert tmp_count(virtuoso, GRAPH) == 0
 
 
 @pytest.mark.parametrize("query", named_queries(), ids=lambda q: q.name)
@@ -223,8 +233,197 @@ def test_connection_killed_mid_push_leaves_the_target_unchanged(virtuoso, kg_nt,
     assert proxy.cut.is_set()
     assert count(virtuoso, target) == before
     assert graph_endpoint(virtuoso, target).query(labels).rows == before_labels
-    leftover = count(virtuoso, temporary_graph(target))
+    leftover = tmp_count(virtuoso, target)
     assert leftover > 0  # the network was gone, so the cleanup could not reach the store
     result = push(other_nt, virtuoso.update_url, target, user="dba", password="dba")
-    assert count(virtuoso, temporary_graph(target)) == 0  # the next push cleaned it
+    assert tmp_count(virtuoso, target) == 0  # the next push cleaned it
     assert count(virtuoso, target) == result.triples != before
+
+
+# --- issue #12: pushes that are hijacked, concurrent, empty or short --------------------------
+
+
+def _nt(path, lines: list[str]):
+    path.write_text("".join(line + "\n" for line in lines), encoding="utf-8")
+    return path
+
+
+def test_file_cannot_smuggle_sparql_into_the_update(virtuoso, tmp_path, pushed):
+    """Item 1: a line that closes INSERT DATA and drops another graph is refused as bad
+    N-Triples; the other graph keeps every triple. A literal holding the same text is data."""
+    from kg.errors import InputError
+
+    g2 = GRAPH + "/victim"
+    push(
+        _nt(tmp_path / "v.nt", ["<urn:v> <urn:p> <urn:w> ."]),
+        virtuoso.update_url,
+        g2,
+        user="dba",
+        password="dba",
+    )
+    evil = (
+        f'<urn:a> <urn:b> "x" . }} }} ; DROP SILENT GRAPH <{g2}> ; '
+        'INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> "y" .'
+    )
+    with pytest.raises(InputError, match=r"e\.nt:1"):
+        push(
+            _nt(tmp_path / "e.nt", [evil]),
+            virtuoso.update_url,
+            GRAPH + "/g1",
+            user="dba",
+            password="dba",
+        )
+    assert count(virtuoso, g2) == 1
+    text = f"}} }} ; DROP SILENT GRAPH <{g2}> ; INSERT DATA {{ GRAPH <urn:g> {{"
+    data = _nt(tmp_path / "d.nt", [f"<urn:a> <urn:b> {Literal(text).n3()} ."])
+    push(data, virtuoso.update_url, GRAPH + "/g1", user="dba", password="dba")
+    assert count(virtuoso, g2) == 1
+    got = graph_endpoint(virtuoso, GRAPH + "/g1").query("SELECT ?o WHERE { ?s ?p ?o }").rows
+    assert [str(row[0]) for row in got] == [text]
+
+
+def test_two_pushes_to_one_graph_never_mix(virtuoso, kg_nt, other_nt, pushed):
+    """Item 3: while one push uploads, a second push to the same graph refuses; the first
+    completes and the graph holds exactly its file."""
+    from kg.push import PushBusy
+
+    target = GRAPH + "/concurrent"
+    paused, resume = threading.Event(), threading.Event()
+
+    def hold(_n):
+        paused.set()
+        resume.wait(60)
+
+    outcome = {}
+
+    def first():
+        try:
+            outcome["a"] = push(
+                kg_nt, virtuoso.update_url, target, user="dba", password="dba", progress=hold
+            )
+        except Exception as exc:  # reported below
+            outcome["a"] = exc
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    try:
+        assert paused.wait(60)
+        with pytest.raises(PushBusy, match="another push"):
+            push(other_nt, virtuoso.update_url, target, user="dba", password="dba")
+    finally:
+        resume.set()
+        thread.join(120)
+    assert isinstance(outcome["a"], type(pushed)), outcome["a"]
+    assert count(virtuoso, target) == outcome["a"].triples
+    assert tmp_count(virtuoso, target) == 0
+    again = push(other_nt, virtuoso.update_url, target, user="dba", password="dba")
+    assert count(virtuoso, target) == again.triples  # the lock was released
+
+
+def test_empty_file_is_refused_unless_allowed(virtuoso, tmp_path, pushed, runner):
+    """Item 4: an empty file does not empty the target (exit 2) unless --allow-empty."""
+    target = GRAPH + "/empty"
+    push(
+        _nt(tmp_path / "one.nt", ["<urn:a> <urn:b> <urn:c> ."]),
+        virtuoso.update_url,
+        target,
+        user="dba",
+        password="dba",
+    )
+    empty = tmp_path / "empty.nt"
+    empty.write_text("# nothing here\n")
+    args = [
+        "push",
+        "--endpoint",
+        virtuoso.update_url,
+        "--graph",
+        target,
+        "--file",
+        str(empty),
+        "--user",
+        "dba",
+        "--password",
+        "dba",
+    ]
+    result = runner.invoke(main, args)
+    assert result.exit_code == 2 and "no triples" in result.output
+    assert count(virtuoso, target) == 1
+    result = runner.invoke(main, [*args, "--allow-empty"])
+    assert result.exit_code == 0, result.output
+    assert count(virtuoso, target) == 0
+
+
+def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
+    """Item 13: a store that keeps fewer triples than were sent fails the push (the total
+    count comparison must catch it, not only the per-predicate one)."""
+    from kg import push as push_module
+
+    target = GRAPH + "/short"
+    real = push_module.Store.upload
+
+    def lossy(self, graph, data):
+        lines = data.splitlines(keepends=True)
+        real(self, graph, b"".join(lines[:-1]))  # one triple lost per batch
+
+    monkeypatch.setattr(push_module.Store, "upload", lossy)
+    with pytest.raises(PushFailed, match=r"the temporary graph holds \d+ triples, the file \d+"):
+        push(kg_nt, virtuoso.update_url, target, user="dba", password="dba")
+    assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
+
+
+def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, pushed, runner):
+    """Item 13: Virtuoso turns "7"^^xsd:decimal into xsd:integer; the push says so."""
+    xsd = "http://www.w3.org/2001/XMLSchema#"
+    data = _nt(
+        tmp_path / "dec.nt",
+        [
+            f'<urn:a> <urn:amount> "7"^^<{xsd}decimal> .',
+            f'<urn:b> <urn:amount> "7.5"^^<{xsd}decimal> .',
+            '<urn:a> <urn:label> "seven"@en .',
+        ],
+    )
+    target = GRAPH + "/decimal"
+    result = push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert any("xsd:decimal" in w and "urn:amount" in w for w in result.warnings), result.warnings
+    cli = runner.invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            virtuoso.update_url,
+            "--graph",
+            target,
+            "--file",
+            str(data),
+            "--user",
+            "dba",
+            "--password",
+            "dba",
+        ],
+    )
+    assert cli.exit_code == 0 and "warning: the store rewrote" in cli.output
+
+
+def test_non_utf8_file_is_a_clean_error(virtuoso, tmp_path, runner):
+    """Item 13: a file that is not UTF-8 is refused with its line, no traceback (exit 2)."""
+    bad = tmp_path / "latin1.nt"
+    bad.write_bytes('<urn:a> <urn:b> "caf\xe9" .\n'.encode("latin-1"))
+    result = runner.invoke(
+        main,
+        [
+            "push",
+            "--endpoint",
+            virtuoso.update_url,
+            "--graph",
+            GRAPH + "/latin1",
+            "--file",
+            str(bad),
+            "--user",
+            "dba",
+            "--password",
+            "dba",
+        ],
+    )
+    assert result.exit_code == 2, result.output
+    assert "latin1.nt:1" in result.output and "UTF-8" in result.output
+    assert "Traceback" not in result.output

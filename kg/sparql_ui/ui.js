@@ -131,5 +131,6 @@ document.addEventListener("DOMContentLoaded", () => {
     if ((e.ctrlKey || e.metaKey) && e.key === "Enter") run();
   });
   loadExamples();
-  if (fromUrl !== null) run();
+  // A shared link fills in the query but never runs it: the reader looks first, then runs.
+  if (fromUrl !== null) $("status").textContent = "query from the link: read it, then Run query";
 });
