@@ -13,6 +13,7 @@ from rdflib import Graph
 from rdflib.namespace import PROV, RDF
 
 from kg.build import build, materialise_inverses
+from kg.cli import main
 from kg.errors import InputError, ValidationFailed
 from kg.loader import load_graph
 from kg.namespaces import CBEC
@@ -134,3 +135,27 @@ def test_inconsistent_figures_are_flagged_in_the_outputs(built):
     assert derived == {"obs-export-growth-2020", "obs-export-value-2019", "obs-export-value-2020"}
     values = {str(v) for v in g.objects(None, CBEC.value)}
     assert "39.2" in values  # the paper's number is kept, not corrected
+
+
+def test_a_quote_that_cannot_be_refound_fails_the_build(tmp_path, runner):
+    # an evidence node whose quote is not in the source text: the build stops (exit 1), names
+    # the quote and the node it supports, and writes nothing
+    orphan = tmp_path / "orphan.ttl"
+    orphan.write_text(
+        """@prefix cbec: <https://w3id.org/cbec-kg/ontology#> .
+@prefix id:   <https://w3id.org/cbec-kg/id/> .
+@prefix oa:   <http://www.w3.org/ns/oa#> .
+id:challenge-talent cbec:evidence id:ev-orphan .
+id:ev-orphan a cbec:Evidence ; oa:hasSource id:source-xiang-text ; cbec:inSection id:section-2.4 ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "这句话不在原文里" ;
+                     oa:prefix "x" ; oa:suffix "y" ] ,
+                   [ a oa:TextPositionSelector ; oa:start 10 ; oa:end 18 ] .
+""",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(main, ["build", "--out", str(out), "--with", str(orphan)])
+    assert result.exit_code == 1, result.output
+    assert "cannot be re-found" in result.output and "这句话不在原文里" in result.output
+    assert "Shortage of cross-border e-commerce talent" in result.output
+    assert not out.exists() or not any(out.iterdir())

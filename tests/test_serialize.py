@@ -57,3 +57,22 @@ def test_unwritable_target_is_a_clean_error(tmp_path):
     blocker.write_text("x")
     with pytest.raises(KGError, match="cannot write"):
         atomic_write(blocker / "sub" / "out.txt", "data")
+
+
+def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path, monkeypatch):
+    # write through a temporary file and rename: a crash while writing never truncates the
+    # target (writing the target in place, e.g. with Path.write_bytes, would)
+    target = tmp_path / "out.txt"
+    atomic_write(target, "old content")
+    calls = []
+
+    def failing_fsync(fd):
+        calls.append(fd)
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", failing_fsync)
+    with pytest.raises(KGError, match="No space left"):
+        atomic_write(target, "new content that never lands")
+    assert calls, "the data is flushed to disk before the rename"
+    assert target.read_text() == "old content"
+    assert sorted(os.listdir(tmp_path)) == ["out.txt"]  # no temporary file left behind
