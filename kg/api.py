@@ -189,7 +189,7 @@ class KnowledgeGraph:
         return project(self.backend, view)
 
     def path(
-        self, a: str, b: str, *, view: str = "full", any_link: bool = False, limit: int = 20
+        self, a: str, b: str, *, view: str = "chain", any_link: bool = False, limit: int = 20
     ) -> dict[str, Any]:
         """The shortest paths from ``a`` to ``b`` along the chain (or over any link)."""
         from kg.pathfinding import shortest_paths

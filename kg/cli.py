@@ -453,7 +453,7 @@ def analyze(out_dir: Path, fmt: str, kg: Any) -> None:
 @main.command()
 @click.argument("a")
 @click.argument("b")
-@click.option("--view", default="full", show_default=True, help="remedy, chain, actors or full.")
+@click.option("--view", default="chain", show_default=True, help="remedy, chain, actors or full.")
 @click.option(
     "--any-link",
     is_flag=True,

@@ -142,7 +142,8 @@ def _links_between(G: nx.MultiDiGraph, model: ChainModel, u: Node, v: Node) -> l
 
 def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     """The node of ``G`` named by ``term`` (IRI, CURIE, or a label in either language), by the
-    same rules as ``kg trace`` (:func:`kg.terms.resolve`).
+    same rules as ``kg trace`` (:func:`kg.terms.resolve`); the chain's nodes are searched first,
+    so a challenge wins over the section whose heading names it.
 
     >>> G = nx.MultiDiGraph()
     >>> G.add_node("urn:a", label_en="Talent gap", label_zh="人才缺口", type="cbec:Cause")
@@ -150,16 +151,28 @@ def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     >>> resolve(G, "talent gap"), resolve(G, "中小企业")
     ('urn:a', 'urn:b')
     """
+    from kg.errors import InputError
     from kg.terms import Match
     from kg.terms import resolve as resolve_term
 
-    index = [
-        Match(
-            n, d.get("label_en", ""), d.get("label_zh", ""), d.get("type", ""), (d.get("type", ""),)
-        )
-        for n, d in sorted(G.nodes(data=True))
-    ]
-    return resolve_term(None, term, index).iri
+    def index(nodes):
+        return [
+            Match(
+                n,
+                d.get("label_en", ""),
+                d.get("label_zh", ""),
+                d.get("type", ""),
+                (d.get("type", ""),),
+            )
+            for n, d in nodes
+        ]
+
+    everything = sorted(G.nodes(data=True))
+    grouped = [(n, d) for n, d in everything if d.get("group")]
+    try:  # the nodes of the chain first (a challenge, not the section that names it)
+        return resolve_term(None, term, index(grouped)).iri
+    except InputError:
+        return resolve_term(None, term, index(everything)).iri
 
 
 def shortest_paths(
