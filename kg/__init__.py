@@ -10,9 +10,14 @@ The library comes first; the ``kg`` command is a thin layer over it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kg.errors import InputError, KGError, ValidationFailed
 from kg.loader import load_graph
 from kg.validate import ValidationReport, validate
+
+if TYPE_CHECKING:
+    from kg.api import KnowledgeGraph
 
 __version__ = "0.1.0"
 
@@ -28,7 +33,7 @@ __all__ = [
 ]
 
 
-def load(*extra: str, store: str | None = None, endpoint: str | None = None):
+def load(*extra: str, store: str | None = None, endpoint: str | None = None) -> KnowledgeGraph:
     """Load the knowledge graph and return a :class:`kg.api.KnowledgeGraph`.
 
     Parameters

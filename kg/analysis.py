@@ -133,7 +133,8 @@ def analyse(
     }
     for name, text in EXPLANATIONS.items():
         data[name]["explanation"] = text.replace("`cutoff`", str(cutoff))
-    return _jsonready(data)
+    ready: dict[str, Any] = _jsonready(data)
+    return ready
 
 
 def to_json(data: dict[str, Any]) -> str:

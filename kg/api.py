@@ -44,7 +44,7 @@ class Answer(QueryResult):
 
     names: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def dicts(self, lang: str = "en") -> list[dict[str, Any]]:  # type: ignore[override]
+    def dicts(self, lang: str = "en") -> list[dict[str, Any]]:
         """Rows as dictionaries of plain Python values: IRIs as strings, literals as numbers or
         strings; every column that holds IRIs gets a ``<name>_label`` column in ``lang`` — the
         labels ``kg query`` shows."""

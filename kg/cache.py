@@ -17,6 +17,7 @@ import json
 import os
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 from kg.serialize import atomic_write
 
@@ -42,16 +43,17 @@ def content_key(parts: Iterable[bytes]) -> str:
     return h.hexdigest()
 
 
-def get(kind: str, key: str) -> dict | None:
+def get(kind: str, key: str) -> dict[str, Any] | None:
     """The cached entry, or ``None``."""
     path = cache_dir() / kind / f"{key}.json"
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
+        found = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return found if isinstance(found, dict) else None
 
 
-def put(kind: str, key: str, value: dict) -> None:
+def put(kind: str, key: str, value: dict[str, Any]) -> None:
     """Store an entry (atomically); a read-only cache folder is silently skipped."""
     with contextlib.suppress(OSError):
         atomic_write(cache_dir() / kind / f"{key}.json", json.dumps(value, ensure_ascii=False))

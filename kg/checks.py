@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg.labels import label_of
 from kg.namespaces import CBEC, curie, expand
@@ -41,7 +43,7 @@ class Finding:
     title_zh: str = ""
     message_zh: str = ""
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form."""
         data = asdict(self)
         data["observations"] = [curie(o) for o in self.observations]
@@ -72,22 +74,27 @@ class _Obs:
     model: URIRef | None
 
 
+def _iri(node: Node | None) -> URIRef | None:
+    return node if isinstance(node, URIRef) else None
+
+
 def _observations(graph: Graph) -> list[_Obs]:
     out = []
-    for obs in sorted(graph.subjects(RDF.type, CBEC.Observation)):
+    for obs in sorted(graph.subjects(RDF.type, CBEC.Observation), key=str):
         value = graph.value(obs, CBEC.value)
-        if value is None:
+        indicator = _iri(graph.value(obs, CBEC.indicator))
+        if not isinstance(value, Literal) or not isinstance(obs, URIRef) or indicator is None:
             continue
         qualifier = graph.value(obs, CBEC.valueQualifier)
         out.append(
             _Obs(
                 obs,
-                graph.value(obs, CBEC.indicator),
+                indicator,
                 str(graph.value(obs, CBEC.refPeriod)),
                 Decimal(str(value)),
                 half_ulp(value),
                 str(qualifier) if qualifier is not None else None,
-                graph.value(obs, CBEC.businessModel),
+                _iri(graph.value(obs, CBEC.businessModel)),
             )
         )
     return out
@@ -102,7 +109,7 @@ def check_growth(graph: Graph, obs: list[_Obs]) -> list[Finding]:
     index = {(o.indicator, o.period, o.model): o for o in obs if o.qualifier is None}
     findings = []
     for g in obs:
-        base = graph.value(g.indicator, CBEC.growthOf)
+        base = _iri(graph.value(g.indicator, CBEC.growthOf))
         if base is None:
             continue
         name = f"{label_of(graph, base)} growth {g.period}"
@@ -168,7 +175,7 @@ def check_shares(graph: Graph, obs: list[_Obs]) -> list[Finding]:
     """Shares of one whole for one period should sum to 100 within rounding."""
     groups: dict[tuple[URIRef, str], list[_Obs]] = defaultdict(list)
     for o in obs:
-        whole = graph.value(o.indicator, CBEC.shareOf)
+        whole = _iri(graph.value(o.indicator, CBEC.shareOf))
         if whole is not None:
             groups[(whole, o.period)].append(o)
     findings = []

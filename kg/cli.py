@@ -38,8 +38,8 @@ class StorePath(click.Path):
         super().__init__(exists=True, file_okay=False, path_type=Path)
 
     def convert(self, value: Any, param: Any, ctx: Any) -> Any:
-        path = super().convert(value, param, ctx)
-        if not (Path(path) / "CURRENT").is_file():
+        path = Path(str(super().convert(value, param, ctx)))
+        if not (path / "CURRENT").is_file():
             self.fail(f"{path} is not a store made by `kg build --store PATH`", param, ctx)
         return path
 
@@ -324,7 +324,17 @@ def parse_params(values: tuple[str, ...]) -> dict[str, str]:
     help="Let SERVICE clauses send requests to other servers (refused by default).",
 )
 @pass_kg
-def query(name, query_file, sparql, params, fmt, lang, timeout, allow_service, kg) -> None:
+def query(
+    name: str | None,
+    query_file: Path | None,
+    sparql: str | None,
+    params: tuple[str, ...],
+    fmt: str | None,
+    lang: str,
+    timeout: float | None,
+    allow_service: bool,
+    kg: Any,
+) -> None:
     """Run a named query (see `kg queries`), a --file or a --sparql string."""
     from kg.formats import render
     from kg.labels import pick

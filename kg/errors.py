@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.validate import ValidationReport
+
 
 class KGError(Exception):
     """Base class of every error the toolkit raises on purpose."""
@@ -26,6 +31,6 @@ class ValidationFailed(KGError):
 
     exit_code = 1
 
-    def __init__(self, report):
+    def __init__(self, report: ValidationReport) -> None:
         super().__init__(report.text())
         self.report = report

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF
+from rdflib.term import Node
 
 from kg import paths
 from kg.errors import InputError
@@ -137,7 +138,7 @@ def verify_evidence(graph: Graph, text: str, source_text_iri: URIRef) -> list[Ev
     is nowhere in the text is an *orphan*; one found elsewhere is reported, never re-attached.
     """
     problems: list[EvidenceProblem] = []
-    for ev in sorted(set(graph.subjects(OA.hasSource, source_text_iri))):
+    for ev in sorted(set(graph.subjects(OA.hasSource, source_text_iri)), key=str):
         owner = _owner_label(graph, ev)
         quote = pos = None
         for sel in graph.objects(ev, OA.hasSelector):
@@ -152,7 +153,8 @@ def verify_evidence(graph: Graph, text: str, source_text_iri: URIRef) -> list[Ev
             )
             continue
         if pos is not None:
-            start, end = int(graph.value(pos, OA.start)), int(graph.value(pos, OA.end))
+            start = int(str(graph.value(pos, OA.start)))
+            end = int(str(graph.value(pos, OA.end)))
             if text[start:end] != exact:
                 problems.append(
                     EvidenceProblem(str(ev), owner, "offset", f"{exact!r} is not at {start}–{end}")
@@ -176,12 +178,12 @@ def quoted_share(graph: Graph, text: str, source_text_iri: URIRef) -> float:
         for sel in graph.objects(ev, OA.hasSelector):
             start, end = graph.value(sel, OA.start), graph.value(sel, OA.end)
             if start is not None and end is not None:
-                covered.update(range(int(start), int(end)))
+                covered.update(range(int(str(start)), int(str(end))))
     return round(len(covered) / len(text), 4) if text else 0.0
 
 
-def _owner_label(graph: Graph, ev: URIRef) -> str:
-    owners = sorted(graph.subjects(CBEC.evidence, ev))
+def _owner_label(graph: Graph, ev: Node) -> str:
+    owners = sorted(graph.subjects(CBEC.evidence, ev), key=str)
     if not owners:
         return "(unused evidence)"
     owner = owners[0]
@@ -193,7 +195,7 @@ def _owner_label(graph: Graph, ev: URIRef) -> str:
     return _label(graph, owner)
 
 
-def _label(graph: Graph, node) -> str:
+def _label(graph: Graph, node: Node | None) -> str:
     from kg.labels import label_of
 
     return label_of(graph, node, "en")

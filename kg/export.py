@@ -113,15 +113,17 @@ def scalar_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
     return S
 
 
-class _GraphMLWriter(GraphMLWriter):
+class _GraphMLWriter(GraphMLWriter):  # type: ignore[misc]  # networkx is untyped
     """networkx's GraphML writer, writing the edge ``id`` only as the XML id (not also as data)
     and booleans as ``true``/``false`` (XML Schema booleans, which every reader accepts)."""
 
-    def add_attributes(self, scope, xml_obj, data, default):
+    def add_attributes(self, scope: str, xml_obj: Any, data: Any, default: Any) -> None:
         kept = {k: v for k, v in data.items() if not (scope == "edge" and k == "id")}
         super().add_attributes(scope, xml_obj, kept, default)
 
-    def add_data(self, name, element_type, value, scope="all", default=None):
+    def add_data(
+        self, name: str, element_type: Any, value: Any, scope: str = "all", default: Any = None
+    ) -> Any:
         value = str(value).lower() if element_type is bool else value
         return super().add_data(name, element_type, value, scope, default)
 

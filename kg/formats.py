@@ -159,10 +159,11 @@ def _table(result: QueryResult, labels: Mapping[str, str]) -> str:
     table = Table(*result.variables, show_lines=False)
     for row in result.rows:
         table.add_row(*(_cell(t, labels) for t in row))
-    console = Console(file=io.StringIO(), width=160, highlight=False, color_system=None)
+    buffer = io.StringIO()
+    console = Console(file=buffer, width=160, highlight=False, color_system=None)
     console.print(table)
     console.print(f"{len(result.rows)} row(s)")
-    return console.file.getvalue()
+    return buffer.getvalue()
 
 
 RENDERERS: dict[str, Callable[[QueryResult, Mapping[str, str]], str]] = {

@@ -103,7 +103,7 @@ def label_of(graph: Graph, node: Any, lang: str = "en") -> str:
     """
     found: dict[str, dict[str, str]] = {}
     for prop, name in ((SKOS.prefLabel, "prefLabel"), (RDFS.label, "label")):
-        for lbl in sorted(graph.objects(node, prop)):
+        for lbl in sorted(graph.objects(node, prop), key=str):
             found.setdefault(name, {}).setdefault(getattr(lbl, "language", None) or "", str(lbl))
     return choose(found, lang, local_name(str(node)))
 
@@ -159,7 +159,7 @@ def evidence(backend: Backend, nodes: Iterable[str]) -> dict[str, list[Evidence]
         item = {
             "section": str(section),
             "quote": str(quote),
-            "start": int(start) if start is not None else None,
+            "start": int(str(start)) if start is not None else None,
         }
         out.setdefault(str(x), []).append(item)
     return out

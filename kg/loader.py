@@ -105,9 +105,10 @@ def _oxigraph_line(path: Path) -> int | None:
 
 def _line_of(exc: SyntaxError) -> int:
     text, pos = getattr(exc, "_str", None), getattr(exc, "_i", None)
-    if isinstance(text, bytes | str) and isinstance(pos, int):
-        newline = b"\n" if isinstance(text, bytes) else "\n"
-        return text[:pos].count(newline) + 1
+    if isinstance(text, bytes) and isinstance(pos, int):
+        return text[:pos].count(b"\n") + 1
+    if isinstance(text, str) and isinstance(pos, int):
+        return text[:pos].count("\n") + 1
     return getattr(exc, "lineno", None) or getattr(exc, "lines", 0) + 1
 
 

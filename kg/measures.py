@@ -60,7 +60,9 @@ def order_key(G: nx.MultiDiGraph, n: Node) -> tuple[Any, ...]:
     return section_key(data.get("section", "")), data.get("label_en", ""), n
 
 
-def nodes_in_order(G: nx.MultiDiGraph, *, group: str | None = None, layer: str | None = None):
+def nodes_in_order(
+    G: nx.MultiDiGraph, *, group: str | None = None, layer: str | None = None
+) -> list[Node]:
     """Nodes of a trace group (``challenges`` …) or layer, in the paper's order."""
     chosen = [
         n
@@ -158,7 +160,9 @@ def rank_leverage(G: nx.MultiDiGraph, model: ChainModel) -> list[dict[str, Any]]
     return sorted(items, key=lambda i: (-i["score"], i["type"], order_key(G, i["iri"])))
 
 
-def _cell(adj: GraphAdjacency, G: nx.MultiDiGraph, challenge: Node, measure: Node) -> dict:
+def _cell(
+    adj: GraphAdjacency, G: nx.MultiDiGraph, challenge: Node, measure: Node
+) -> dict[str, int]:
     below, _ = problem_tree(adj, challenge)
     links = [
         data
@@ -239,7 +243,9 @@ def pagerank(G: nx.MultiDiGraph, alpha: float = 0.85) -> dict[Node, float]:
     return dict(zip(nodes, ranks, strict=True))
 
 
-def _top(G: nx.MultiDiGraph, values: dict[Node, float], nodes: Iterable[Node], n: int) -> list:
+def _top(
+    G: nx.MultiDiGraph, values: dict[Node, float], nodes: Iterable[Node], n: int
+) -> list[dict[str, Any]]:
     ranked = sorted(nodes, key=lambda x: (-values[x], order_key(G, x)))
     return [{**node_ref(G, x), "value": values[x]} for x in ranked[:n]]
 

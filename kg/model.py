@@ -180,7 +180,7 @@ class ChainModel:
             if key is not None:
                 entry["group"] = str(key)
             if order is not None:
-                entry["order"] = int(order)
+                entry["order"] = int(str(order))
             for name, value in (("plural", plural), ("label", label)):
                 if value is not None:
                     lang = getattr(value, "language", None) or ""
@@ -259,11 +259,13 @@ class ChainModel:
 
     def group_of(self, types: Iterable[str]) -> str | None:
         """The trace group (``causes``, ``actors`` …) of a node with the given class CURIEs."""
-        return self._first(types, "group")
+        found = self._first(types, "group")
+        return str(found) if found is not None else None
 
     def layer_of(self, types: Iterable[str]) -> str | None:
         """The chain layer (``problem``, ``remedy``, ``outcome``, ``agent``) of such a node."""
-        return self._first(types, "layer")
+        found = self._first(types, "layer")
+        return str(found) if found is not None else None
 
     def groups(self) -> list[ClassInfo]:
         """The classes that name a trace group, in display order."""
@@ -311,13 +313,11 @@ def model_of(graph_or_backend: Graph | Backend) -> ChainModel:
     """The chain model of an rdflib graph or a backend (cached on a backend)."""
     from rdflib import Graph
 
+    if isinstance(graph_or_backend, Graph):  # graphs may change: read afresh
+        return ChainModel.from_graph(graph_or_backend)
     cached = getattr(graph_or_backend, "_kg_chain_model", None)
-    if isinstance(cached, ChainModel) and not isinstance(graph_or_backend, Graph):
+    if isinstance(cached, ChainModel):
         return cached
-    if isinstance(graph_or_backend, Graph):
-        model = ChainModel.from_graph(graph_or_backend)
-    else:
-        model = ChainModel.from_backend(graph_or_backend)  # type: ignore[arg-type]
-    if not isinstance(graph_or_backend, Graph):  # graphs may change; backends do not
-        graph_or_backend._kg_chain_model = model  # type: ignore[union-attr]
+    model = ChainModel.from_backend(graph_or_backend)
+    setattr(graph_or_backend, "_kg_chain_model", model)  # noqa: B010 - backends do not change
     return model

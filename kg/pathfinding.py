@@ -101,7 +101,9 @@ def _walks(
     return sorted((path[:-1] for path in found), key=lambda p: (len(p), p))
 
 
-def _step(G: nx.MultiDiGraph, model: ChainModel, u: Node, v: Node, key: str, direction: str):
+def _step(
+    G: nx.MultiDiGraph, model: ChainModel, u: Node, v: Node, key: str, direction: str
+) -> Step:
     s, o = (u, v) if direction == "forward" else (v, u)
     data = G.edges[s, o, key]
     relation = model.relation(key)
@@ -155,7 +157,7 @@ def resolve(G: nx.MultiDiGraph, term: str) -> Node:
     from kg.terms import Match
     from kg.terms import resolve as resolve_term
 
-    def index(nodes):
+    def index(nodes: list[tuple[str, dict[str, Any]]]) -> list[Match]:
         return [
             Match(
                 n,

@@ -11,6 +11,10 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.progress import Progress
 
 __all__ = ["Steps"]
 
@@ -25,7 +29,7 @@ class Steps:
         if enabled is None:
             enabled = sys.stderr.isatty()
         self.enabled = enabled
-        self._progress = None
+        self._progress: Progress | None = None
 
     def __enter__(self) -> Steps:
         if self.enabled:
@@ -63,11 +67,12 @@ class Steps:
         if self._progress is None:
             yield lambda n=1: None
             return
-        task = self._progress.add_task(description, total=total)
+        progress = self._progress
+        task = progress.add_task(description, total=total)
         try:
-            yield lambda n=1: self._progress.advance(task, n)
+            yield lambda n=1: progress.advance(task, n)
         finally:
             if total is None:
-                self._progress.update(task, total=1, completed=1)
+                progress.update(task, total=1, completed=1)
             else:
                 self._progress.update(task, completed=total)

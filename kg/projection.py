@@ -133,7 +133,10 @@ def _links(backend: Backend) -> list[dict[str, Any]]:
 
 
 def _view_nodes(
-    view: str, types: dict[str, set[str]], layers: dict[str, str | None], links: list[dict]
+    view: str,
+    types: dict[str, set[str]],
+    layers: dict[str, str | None],
+    links: list[dict[str, Any]],
 ) -> set[str]:
     if view == "full":
         return {n for n, cs in types.items() if not cs & set(RECORD_CLASSES)}
@@ -193,9 +196,10 @@ def project(source: Graph | Backend, view: str = "remedy") -> nx.MultiDiGraph:
 
     names = fetch_labels(backend, nodes)
     definitions: dict[str, dict[str, str]] = {}
-    for n, d in backend.query(_DEFINITIONS_QUERY).rows:
-        if str(n) in chosen:
-            definitions.setdefault(str(n), {}).setdefault(getattr(d, "language", "") or "", str(d))
+    for node, d in backend.query(_DEFINITIONS_QUERY).rows:
+        if str(node) in chosen:
+            lang = getattr(d, "language", "") or ""
+            definitions.setdefault(str(node), {}).setdefault(lang, str(d))
     quotes = fetch_evidence(backend, chosen | {r for e in edges for r in e["records"]})
 
     G = nx.MultiDiGraph(view=view)

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from rdflib import BNode, Graph, URIRef
+from rdflib.term import Node
 
 from kg.errors import KGError
 from kg.namespaces import PREFIXES, bind_prefixes
@@ -52,7 +53,7 @@ def skolem_map(graph: Graph) -> dict[BNode, URIRef] | None:
     bnodes = sorted({t for triple in graph for t in triple if isinstance(t, BNode)})
     labels = dict.fromkeys(bnodes, "")
 
-    def name(term) -> str:
+    def name(term: Node) -> str:
         return labels[term] if isinstance(term, BNode) else term.n3()
 
     classes = 1 if bnodes else 0
@@ -92,7 +93,11 @@ def canonical(graph: Graph) -> Graph:
         }
     out = Graph()
     bind_prefixes(out)
-    triples = {tuple(mapping.get(t, t) for t in triple) for triple in graph}
+
+    def skolem(t: Node) -> Node:
+        return mapping.get(t, t) if isinstance(t, BNode) else t
+
+    triples = {(skolem(s), skolem(p), skolem(o)) for s, p, o in graph}
     for triple in sorted(triples, key=lambda t: tuple(x.n3() for x in t)):
         out.add(triple)
     return out
@@ -190,7 +195,7 @@ def _carry_over(old: Path, new: Path, owned: set[str]) -> None:
     a user's own files), so replacing the folder loses nothing."""
     import shutil
 
-    def link(src, dst):
+    def link(src: str | Path, dst: str | Path) -> None:
         try:
             os.link(src, dst)
         except OSError:

@@ -137,9 +137,9 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
     for key in groups:
         result[key] = []
     for iri in sorted(nodes):
-        key = model.group_of(by_iri[iri].types) if iri in by_iri else None
-        if key in result:
-            result[key].append(item(iri))
+        group = model.group_of(by_iri[iri].types) if iri in by_iri else None
+        if group in result:
+            result[group].append(item(iri))
     result["links"] = links
     focus_group = model.group_of(focus.types)
     focus_class = focus.type or "cbec:DomainConcept"

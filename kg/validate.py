@@ -11,6 +11,7 @@ import contextlib
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 import pyshacl
 from rdflib import Graph, URIRef
@@ -19,6 +20,7 @@ from rdflib.plugins.sparql.algebra import translateQuery
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.plugins.sparql.processor import SPARQLProcessor
 from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Node
 
 from kg import paths
 from kg.labels import label_of
@@ -68,7 +70,7 @@ class ValidationReport:
         return "\n".join([head, *map(str, self.violations), *map(str, self.warnings)])
 
     @classmethod
-    def from_dict(cls, data: dict) -> ValidationReport:
+    def from_dict(cls, data: dict[str, Any]) -> ValidationReport:
         """Inverse of :meth:`to_dict` (the report graph is not kept)."""
         return cls(
             data["conforms"],
@@ -76,7 +78,7 @@ class ValidationReport:
             [Violation(**w) for w in data["warnings"]],
         )
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, Any]:
         """JSON-ready form of the report."""
         return {
             "conforms": self.conforms,
@@ -100,7 +102,8 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
         _, results, _ = pyshacl.validate(
             graph, shacl_graph=shapes, inference="none", advanced=True, allow_warnings=True
         )
-    violations, warnings = [], []
+    violations: list[Violation] = []
+    warnings: list[Violation] = []
     for result in results.subjects(RDF.type, SH.ValidationResult):
         v = _violation(graph, results, result)
         (violations if v.severity == "Violation" else warnings).append(v)
@@ -108,7 +111,7 @@ def validate(graph: Graph, shapes: Graph | None = None) -> ValidationReport:
 
 
 @functools.lru_cache(maxsize=256)
-def _prepare(text: str, base: str | None, namespaces: tuple) -> Query:
+def _prepare(text: str, base: str | None, namespaces: tuple[tuple[str, Any], ...]) -> Query:
     return translateQuery(parseQuery(text), base, dict(namespaces))
 
 
@@ -123,20 +126,27 @@ def _prepared_queries() -> Iterator[None]:
     """
     original = SPARQLProcessor.query
 
-    def query(self, text, initBindings=None, initNs=None, base=None, DEBUG=False):
+    def query(
+        self: Any,
+        text: Any,
+        initBindings: Any = None,
+        initNs: Any = None,
+        base: Any = None,
+        DEBUG: bool = False,
+    ) -> Any:
         if isinstance(text, str):
             with contextlib.suppress(TypeError):  # unhashable namespace values: no caching
                 text = _prepare(text, base, tuple(sorted((initNs or {}).items())))
         return original(self, text, initBindings, initNs, base, DEBUG)
 
-    SPARQLProcessor.query = query
+    SPARQLProcessor.query = query  # type: ignore[method-assign,assignment]
     try:
         yield
     finally:
-        SPARQLProcessor.query = original
+        SPARQLProcessor.query = original  # type: ignore[method-assign]
 
 
-def _violation(data: Graph, results: Graph, node) -> Violation:
+def _violation(data: Graph, results: Graph, node: Node) -> Violation:
     focus = results.value(node, SH.focusNode)
     path = results.value(node, SH.resultPath)
     severity = results.value(node, SH.resultSeverity)

@@ -38,7 +38,7 @@ _WORDS = {
 def label_in(item: dict[str, Any], lang: str) -> str:
     """An item's label in ``lang``, else the other language, else its IRI."""
     other = "zh" if lang == "en" else "en"
-    return item["label"].get(lang) or item["label"].get(other) or item["iri"]
+    return str(item["label"].get(lang) or item["label"].get(other) or item["iri"])
 
 
 def quote_of(ev: dict[str, Any]) -> str:
