@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from kg.errors import KGError
 from kg.serialize import atomic_write
 
 __all__ = ["cache_dir", "content_key", "get", "put"]
@@ -55,5 +56,5 @@ def get(kind: str, key: str) -> dict[str, Any] | None:
 
 def put(kind: str, key: str, value: dict[str, Any]) -> None:
     """Store an entry (atomically); a read-only cache folder is silently skipped."""
-    with contextlib.suppress(OSError):
+    with contextlib.suppress(OSError, KGError):  # atomic_write reports OSError as KGError
         atomic_write(cache_dir() / kind / f"{key}.json", json.dumps(value, ensure_ascii=False))

@@ -20,42 +20,14 @@ from collections.abc import Callable, Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
-from kg.backends import Backend, QueryResult
+from kg.backends import QueryResult
 from kg.errors import InputError
 from kg.namespaces import curie
 
-__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "fetch_labels", "render"]
+__all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "render", "spreadsheet_safe"]
 
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "jsonld", "nt")
-
-LABEL_QUERY = """
-SELECT ?s ?l WHERE {
-  { ?s skos:prefLabel ?l } UNION { ?s rdfs:label ?l }
-}
-"""
-
-
-def fetch_labels(backend: Backend, iris: set[str], lang: str = "en") -> dict[str, str]:
-    """Labels of ``iris`` in ``lang`` (else the other language, else any), from the backend."""
-    if not iris:
-        return {}
-    values = " ".join(URIRef(i).n3() for i in sorted(iris))
-    text = LABEL_QUERY.replace(
-        "SELECT ?s ?l WHERE {", "SELECT ?s ?l WHERE {\n  VALUES ?s { " + values + " }"
-    )
-    found: dict[str, dict[str, str]] = {}
-    for s, label in backend.query(text).rows:
-        found.setdefault(str(s), {}).setdefault(getattr(label, "language", None) or "", str(label))
-    other = "zh" if lang == "en" else "en"
-    out = {}
-    for iri, by_lang in found.items():
-        for key in (lang, other, ""):
-            if key in by_lang:
-                out[iri] = by_lang[key]
-                break
-    return out
-
 
 def _cell(term: Node | None, labels: Mapping[str, str]) -> str:
     if term is None:
@@ -143,13 +115,10 @@ def _delimited(result: QueryResult, labels: Mapping[str, str], delimiter: str) -
 
 
 def _markdown(result: QueryResult, labels: Mapping[str, str]) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|").replace("\n", " ")
+    from kg.render.markdown import table
 
-    lines = ["| " + " | ".join(result.variables) + " |", "|" + "---|" * len(result.variables)]
-    for row in result.rows:
-        lines.append("| " + " | ".join(esc(_cell(t, labels)) for t in row) + " |")
-    return "\n".join(lines) + "\n"
+    rows = [[_cell(t, labels) for t in row] for row in result.rows]
+    return "\n".join(table(result.variables, rows)) + "\n"
 
 
 def _table(result: QueryResult, labels: Mapping[str, str]) -> str:
