@@ -235,15 +235,13 @@ def check(extra: tuple[Path, ...], fmt: str) -> None:
     """Recompute growth rates and share totals from the source's figures; report mismatches."""
     from kg.checks import run_checks
     from kg.loader import load_graph
+    from kg.render.text import checks_text
 
     findings = run_checks(load_graph(extra))
     if fmt == "json":
         echo_json([f.to_dict() for f in findings])
     else:
-        for f in findings:
-            click.echo(f"{f.status:>12}  {f.message}")
-        mismatches = sum(f.status == "mismatch" for f in findings)
-        click.echo(f"{len(findings)} checks, {mismatches} mismatch(es).")
+        click.echo(checks_text(findings), nl=False)
 
 
 @main.command()
@@ -358,33 +356,12 @@ def queries(prefixes: bool, fmt: str) -> None:
     """List the named queries with their descriptions and parameters."""
     from kg.namespaces import PREFIXES
     from kg.query import named_queries
+    from kg.render.text import prefixes_text, queries_text
 
-    if prefixes:
-        if fmt == "json":
-            echo_json(PREFIXES)
-        else:
-            for prefix, iri in PREFIXES.items():
-                click.echo(f"PREFIX {prefix + ':':<9} <{iri}>")
-        return
-    found = named_queries()
     if fmt == "json":
-        echo_json(
-            [
-                {
-                    "name": q.name,
-                    "title": q.title,
-                    "description": q.description,
-                    "params": [p.__dict__ for p in q.params],
-                }
-                for q in found
-            ]
-        )
-        return
-    for q in found:
-        click.echo(f"{q.name}\n    {q.title}. {q.description}")
-        for p in q.params:
-            opt = "" if p.required else ", optional"
-            click.echo(f"    --param {p.name}=<{p.type}{opt}>  {p.description}")
+        echo_json(PREFIXES if prefixes else [q.to_dict() for q in named_queries()])
+    else:
+        click.echo(prefixes_text(PREFIXES) if prefixes else queries_text(named_queries()), nl=False)
 
 
 @main.command()

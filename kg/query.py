@@ -25,6 +25,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -75,6 +76,16 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     text: str = field(default="", repr=False)
     path: Path | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Name, title, description and parameters, JSON-ready (``kg queries --format json``)."""
+        params = [p.__dict__ for p in self.params]
+        return {
+            "name": self.name,
+            "title": self.title,
+            "description": self.description,
+            "params": params,
+        }
 
 
 _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")

@@ -8,12 +8,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from kg.namespaces import curie
 
-__all__ = ["chain_groups", "gaps_text", "label_in", "path_text", "quote_of", "trace_text"]
+__all__ = [
+    "chain_groups",
+    "checks_text",
+    "gaps_text",
+    "label_in",
+    "path_text",
+    "prefixes_text",
+    "queries_text",
+    "quote_of",
+    "trace_text",
+]
 
 #: Keys of a trace that are not groups of nodes.
 _NOT_GROUPS = ("focus", "links", "none")
@@ -172,3 +182,27 @@ def path_text(found: dict[str, Any], lang: str = "en") -> str:
             for alt in step["alternatives"]:
                 lines.append(f"      also {alt['predicate']} ({alt['direction']})")
     return "\n".join(lines)
+
+
+def queries_text(found: Iterable[Any]) -> str:
+    """The named queries (:func:`kg.query.named_queries`) with their parameters."""
+    lines = []
+    for q in found:
+        lines += [q.name, f"    {q.title}. {q.description}"]
+        for p in q.params:
+            optional = "" if p.required else ", optional"
+            lines.append(f"    --param {p.name}=<{p.type}{optional}>  {p.description}")
+    return "\n".join(lines) + "\n"
+
+
+def prefixes_text(prefixes: dict[str, str]) -> str:
+    """``PREFIX cbec: <…>`` lines, ready to paste into a query."""
+    return "".join(f"PREFIX {prefix + ':':<9} <{iri}>\n" for prefix, iri in prefixes.items())
+
+
+def checks_text(findings: Iterable[Any]) -> str:
+    """One line per figure check (:func:`kg.checks.run_checks`), then the count of mismatches."""
+    findings = list(findings)
+    lines = [f"{f.status:>12}  {f.message}" for f in findings]
+    mismatches = sum(f.status == "mismatch" for f in findings)
+    return "\n".join([*lines, f"{len(findings)} checks, {mismatches} mismatch(es)."]) + "\n"
