@@ -245,6 +245,8 @@ def _checks(kg: Any, names: dict[str, Names]) -> tuple[list, list, list]:
                     "en": f"{names[o['indicator']]['en']} ({o['period']})",
                     "zh": f"{names[o['indicator']]['zh']}（{o['period']}）",
                     "iri": o["iri"],
+                    "indicator": o["indicator"],
+                    "period": o["period"],
                 }
             )
     return mismatches, consistent, unverifiable

@@ -105,6 +105,10 @@ class _Page:
         names = self.c.names.get(iri, {})
         return names.get(self.lang) or names.get(self.other) or curie(iri)
 
+    @staticmethod
+    def text_label(text: str) -> str:
+        return f'<span class="label">{escape(text)}</span>' if text else ""
+
     def label(self, iri: str) -> str:
         return f'<span class="label">{escape(self.name(iri))}</span>'
 
@@ -149,7 +153,7 @@ class _Page:
 
     def key_points(self) -> str:
         items = []
-        names = "; ".join(escape(self.name(t["focus"]["iri"])) for t in self.c.challenges)
+        names = "; ".join(self.label(t["focus"]["iri"]) for t in self.c.challenges)
         items.append(f"{escape(w('kp_challenges', self.lang))}{names}.")
         for m in self.c.mismatches:
             items.append(
@@ -158,7 +162,7 @@ class _Page:
             )
         unremedied = self.c.gaps.get("problems_without_remedy", [])
         if unremedied:
-            listed = "; ".join(escape(self.name(row[0])) for row in unremedied)
+            listed = "; ".join(self.label(row[0]) for row in unremedied)
             items.append(f"{escape(w('kp_gaps', self.lang))}{listed}.")
         if self.c.leverage:
             top = self.c.leverage[0]
@@ -178,7 +182,8 @@ class _Page:
         out = [f'<section class="challenge" id="{escape(curie(iri).split(":")[-1])}">']
         other = self.c.names.get(iri, {}).get(self.other, "")
         out.append(
-            f"<h3>{escape(w('challenge_n', self.lang))} {n}: "
+            f"<h3>{escape(w('challenge_n', self.lang))} "
+            f'<data value="{n}" data-kind="ordinal">{n}</data>: '
             f'<span class="node" data-iri="{escape(curie(iri))}" '
             f'data-type="{escape(focus["type"])}">'
             f"{self.label(iri)} {self.cite(focus['evidence'][0], iri) if focus['evidence'] else ''}"
@@ -325,7 +330,8 @@ class _Page:
             for p in chart.points:
                 ref = escape(curie(p.iri))
                 qual = f"{escape(p.qualifier)} " if p.qualifier else ""
-                model = f" · {escape(p.model_label.get(self.lang, ''))}" if p.model else ""
+                model = p.model_label.get(self.lang, "") if p.model else ""
+                model = f' · <span class="label">{escape(model)}</span>' if model else ""
                 out.append(
                     f'<tr data-obs="{ref}"><td><span class="label">'
                     f"{escape(p.indicator_label[self.lang])}</span>{model}</td>"
@@ -333,8 +339,8 @@ class _Page:
                     f"{escape(p.period)}</data></td>"
                     f'<td class="n">{qual}<data value="{escape(p.value)}" data-kind="obs" '
                     f'data-ref="{ref}">{escape(p.value)}</data></td>'
-                    f"<td>{escape(p.unit_label[self.lang])}</td>"
-                    f"<td>{escape(p.agency_label.get(self.lang, ''))}</td>"
+                    f'<td><span class="label">{escape(p.unit_label[self.lang])}</span></td>'
+                    f"<td>{self.text_label(p.agency_label.get(self.lang, ''))}</td>"
                     f"<td>{self.cite({'section': p.section, 'quote': p.quote}) if p.quote else ''}"
                     "</td></tr>"
                 )
@@ -355,7 +361,9 @@ class _Page:
         if self.c.unverifiable:
             out.append(f"<p>{escape(w('unverifiable_lead', self.lang))}</p><ul>")
             out += [
-                f'<li><span class="label">{escape(u[self.lang])}</span></li>'
+                f'<li>{self.label(u["indicator"])} (<data value="{escape(u["period"])}" '
+                f'data-kind="period" data-ref="{escape(curie(u["iri"]))}">{escape(u["period"])}'
+                "</data>)</li>"
                 for u in self.c.unverifiable
             ]
             out.append("</ul>")
@@ -387,7 +395,7 @@ class _Page:
         ]
         for r in self.c.leverage:
             reach = escape(w("reaches", self.lang, n="\x00")).replace("\x00", _seg([r["score"]]))
-            problems = "; ".join(escape(self.name(p)) for p in r["problems"])
+            problems = "; ".join(self.label(p) for p in r["problems"])
             out.append(
                 f'<li><span class="node" data-iri="{escape(curie(r["iri"]))}">'
                 f"{self.label(r['iri'])}"
