@@ -153,8 +153,8 @@ class _Page:
 
     def key_points(self) -> str:
         items = []
-        names = "; ".join(self.label(t["focus"]["iri"]) for t in self.c.challenges)
-        items.append(f"{escape(w('kp_challenges', self.lang))}{names}.")
+        names = w("sep", self.lang).join(self.label(t["focus"]["iri"]) for t in self.c.challenges)
+        items.append(f"{escape(w('kp_challenges', self.lang))}{names}{w('stop', self.lang)}")
         for m in self.c.mismatches:
             items.append(
                 f'{escape(w("kp_mismatch", self.lang))}<span class="mismatch">'
@@ -162,12 +162,15 @@ class _Page:
             )
         unremedied = self.c.gaps.get("problems_without_remedy", [])
         if unremedied:
-            listed = "; ".join(self.label(row[0]) for row in unremedied)
-            items.append(f"{escape(w('kp_gaps', self.lang))}{listed}.")
+            listed = w("sep", self.lang).join(self.label(row[0]) for row in unremedied)
+            items.append(f"{escape(w('kp_gaps', self.lang))}{listed}{w('stop', self.lang)}")
         if self.c.leverage:
             top = self.c.leverage[0]
             reach = escape(w("reaches", self.lang, n="\x00")).replace("\x00", _seg([top["score"]]))
-            items.append(f"{escape(w('kp_leverage', self.lang))}{self.label(top['iri'])}{reach}.")
+            items.append(
+                f"{escape(w('kp_leverage', self.lang))}{self.label(top['iri'])}{reach}"
+                f"{w('stop', self.lang)}"
+            )
         body = "".join(f"<li>{i}</li>\n" for i in items)
         head = escape(w("key_points", self.lang))
         return f'<section><h2>{head}</h2>\n<ul class="keypoints">\n{body}</ul></section>\n'
@@ -243,10 +246,13 @@ class _Page:
                 ]
                 if sup:
                     out.append(
-                        f'<br><span class="rel">{escape(w("supported_by", self.lang))}:</span> '
+                        f'<br><span class="rel">{escape(w("supported_by", self.lang))}'
+                        f"{w('colon', self.lang)}</span> "
                     )
                     out.append(
-                        "; ".join(f"{self.label(lk['source'])} {self.link_note(lk)}" for lk in sup)
+                        w("sep", self.lang).join(
+                            f"{self.label(lk['source'])} {self.link_note(lk)}" for lk in sup
+                        )
                     )
                 out.append("</li>")
             out.append("</ul>")
@@ -284,8 +290,13 @@ class _Page:
         for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
             found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
             if found:
-                body = "; ".join(f"{self.label(lk['target'])} {self.link_note(lk)}" for lk in found)
-                parts.append(f'<br><span class="rel">{escape(w(word, self.lang))}:</span> {body}')
+                body = w("sep", self.lang).join(
+                    f"{self.label(lk['target'])} {self.link_note(lk)}" for lk in found
+                )
+                parts.append(
+                    f'<br><span class="rel">{escape(w(word, self.lang))}'
+                    f"{w('colon', self.lang)}</span> {body}"
+                )
         return "".join(parts)
 
     def action(self, item: dict[str, Any], links: list) -> str:
@@ -295,10 +306,13 @@ class _Page:
         who = [
             lk for lk in links if lk["source"] == iri and lk["predicate"] == "cbec:responsibleActor"
         ]
-        out.append(f'<br><span class="rel">{escape(w("who_acts", self.lang))}:</span> ')
+        out.append(
+            f'<br><span class="rel">{escape(w("who_acts", self.lang))}'
+            f"{w('colon', self.lang)}</span> "
+        )
         if who:
             out.append(
-                "; ".join(
+                w("sep", self.lang).join(
                     f'<span class="actor" data-iri="{escape(curie(lk["target"]))}">'
                     f"{self.label(lk['target'])} {self.link_note(lk)}</span>"
                     for lk in who
@@ -395,7 +409,7 @@ class _Page:
         ]
         for r in self.c.leverage:
             reach = escape(w("reaches", self.lang, n="\x00")).replace("\x00", _seg([r["score"]]))
-            problems = "; ".join(self.label(p) for p in r["problems"])
+            problems = w("sep", self.lang).join(self.label(p) for p in r["problems"])
             out.append(
                 f'<li><span class="node" data-iri="{escape(curie(r["iri"]))}">'
                 f"{self.label(r['iri'])}"

@@ -67,8 +67,12 @@ class _Doc:
         for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
             found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
             if found:
-                body = "; ".join(f"{self.name(lk['target'])} {self.note(lk)}" for lk in found)
-                self.add(f"{'  ' * depth}- {escape(w(word, self.lang))}: {body}")
+                body = w("sep", self.lang).join(
+                    f"{self.name(lk['target'])} {self.note(lk)}" for lk in found
+                )
+                self.add(
+                    f"{'  ' * depth}- {escape(w(word, self.lang))}{w('colon', self.lang)}{body}"
+                )
 
     def challenge(self, t: dict[str, Any], n: int) -> None:
         focus, links = t["focus"], t["links"]
@@ -119,7 +123,10 @@ class _Doc:
                 ]
                 for lk in sup:
                     head = escape(w("supported_by", self.lang))
-                    self.add(f"  - {head}: {self.name(lk['source'])} {self.note(lk)}")
+                    self.add(
+                        f"  - {head}{w('colon', self.lang)}"
+                        f"{self.name(lk['source'])} {self.note(lk)}"
+                    )
         elif "trends" in t.get("none", {}):
             self.add(f"*{escape(t['none']['trends'][self.lang])}*")
         self.add("")
@@ -134,10 +141,12 @@ class _Doc:
             if lk["source"] == item["iri"] and lk["predicate"] == "cbec:responsibleActor"
         ]
         if who:
-            body = "; ".join(f"{self.name(lk['target'])} {self.note(lk)}" for lk in who)
+            body = w("sep", self.lang).join(
+                f"{self.name(lk['target'])} {self.note(lk)}" for lk in who
+            )
         else:
             body = f"*{escape(w('no_actor', self.lang))}*"
-        self.add(f"{pad}  - {escape(w('who_acts', self.lang))}: {body}")
+        self.add(f"{pad}  - {escape(w('who_acts', self.lang))}{w('colon', self.lang)}{body}")
 
     def render(self) -> str:
         c, lang = self.c, self.lang
@@ -157,8 +166,8 @@ class _Doc:
             "",
         )
         self.add(f"## {escape(w('key_points', lang))}", "")
-        names = "; ".join(self.name(t["focus"]["iri"]) for t in c.challenges)
-        self.add(f"- {escape(w('kp_challenges', lang))}{names}.")
+        names = w("sep", self.lang).join(self.name(t["focus"]["iri"]) for t in c.challenges)
+        self.add(f"- {escape(w('kp_challenges', lang))}{names}{w('stop', self.lang)}")
         for m in c.mismatches:
             self.add(f"- {escape(w('kp_mismatch', lang))}{_seg(m[lang])}")
         unremedied = c.gaps.get("problems_without_remedy", [])
@@ -169,7 +178,10 @@ class _Doc:
         if c.leverage:
             top = c.leverage[0]
             reach = escape(w("reaches", lang, n=top["score"].text))
-            self.add(f"- {escape(w('kp_leverage', lang))}**{self.name(top['iri'])}**{reach}.")
+            self.add(
+                f"- {escape(w('kp_leverage', lang))}**{self.name(top['iri'])}**{reach}"
+                f"{w('stop', lang)}"
+            )
         self.add("", f"## {escape(w('challenges', lang))}", "")
         for n, t in enumerate(c.challenges, 1):
             self.challenge(t, n)
@@ -225,7 +237,7 @@ class _Doc:
         self.add(f"## {escape(w('leverage', lang))}", "", escape(w("leverage_intro", lang)), "")
         for i, r in enumerate(c.leverage, 1):
             reach = escape(w("reaches", lang, n=r["score"].text))
-            problems = "; ".join(self.name(p) for p in r["problems"])
+            problems = w("sep", self.lang).join(self.name(p) for p in r["problems"])
             self.add(f"{i}. **{self.name(r['iri'])}**{reach}: {problems}")
         self.add("", f"## {escape(w('cite', lang))}", "")
         paper = (

@@ -126,6 +126,9 @@ W: dict[str, dict[str, str]] = {
     },
     "year_unknown": {"en": "Publication year not stated.", "zh": "原文未注明发表年份。"},
     "other_lang": {"en": "中文版", "zh": "English"},
+    "sep": {"en": "; ", "zh": "；"},
+    "stop": {"en": ".", "zh": "。"},
+    "colon": {"en": ": ", "zh": "："},
 }
 
 
