@@ -11,10 +11,13 @@ can make one, PDF, in English or Chinese.
     brief/figures/<challenge>.<lang>.svg
     charts/<chart>.svg|png|csv
 
->>> import kg
->>> files, notes = brief_files(kg.load(), langs=("en",), pdf=False)
->>> sorted(n for n in files if n.startswith("brief/brief"))
-['brief/brief.en.html', 'brief/brief.en.md']
+Example (``files`` maps paths to contents; ``notes`` says what could not be made)::
+
+    import kg
+    files, notes = brief_files(kg.load(), langs=("en",), pdf=False)
+
+>>> research_outputs()[0]
+('brief/brief.en.html', 'Policy brief, English (HTML)', '政策简报（英文 HTML）')
 """
 
 from __future__ import annotations
