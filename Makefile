@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench bench-scale clean
+.PHONY: run test lint bench bench-scale docs clean
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
@@ -31,13 +31,21 @@ $(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# the pdf extra (WeasyPrint) lets `kg build` write the brief as PDF; without the Pango library
+# it is skipped with a note saying how to get it, and everything else is still written
 $(VENV)/.installed: pyproject.toml | $(VENV)/bin/pip
-	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet -e '.[pdf]'
 	touch $@
 
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
+
+# the README's images: the brief's first page (needs Chromium, like the browser tests)
+docs: $(VENV)/.installed-test
+	$(BIN)/kg build
+	$(BIN)/python -c "from kg.brief import screenshot_first_page as s; \
+	s('outputs/brief/brief.en.html', 'docs/brief.png')"
 
 clean:
 	rm -rf $(VENV) outputs/*

@@ -100,8 +100,9 @@ IN_MEMORY_LIMIT = 8 * 2**20
 
 #: Output formats and their file names.
 FORMAT_FILES = {"ttl": "kg.ttl", "nt": "kg.nt", "jsonld": "kg.jsonld"}
-#: Outputs besides the RDF files: the analysis report and the HTML maps (in-memory builds only).
-EXTRA_OUTPUTS = ("analysis", "maps")
+#: Outputs besides the RDF files (in-memory builds only): the analysis report, the HTML maps,
+#: the policy brief with the charts (:mod:`kg.brief`) and the ontology's documentation page.
+EXTRA_OUTPUTS = ("analysis", "maps", "brief", "ontology")
 
 
 def resolve_formats(formats: Iterable[str] | str | None, in_memory: bool) -> tuple[str, ...]:
@@ -109,7 +110,7 @@ def resolve_formats(formats: Iterable[str] | str | None, in_memory: bool) -> tup
     the maps), only N-Triples when streaming.
 
     >>> resolve_formats(None, True), resolve_formats(None, False), resolve_formats("none", True)
-    (('analysis', 'jsonld', 'maps', 'nt', 'ttl'), ('nt',), ())
+    (('analysis', 'brief', 'jsonld', 'maps', 'nt', 'ontology', 'ttl'), ('nt',), ())
     >>> resolve_formats("ttl,nt", False)
     ('nt', 'ttl')
     """
@@ -258,7 +259,7 @@ def _write_in_memory(
         materialise_inverses(graph)
     checks.add_flags(graph, findings)
     writers = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
-    contents: dict[str, str] = {}
+    contents: dict[str, str | bytes] = {}
     rdf_formats = [f for f in chosen if f in FORMAT_FILES]
     with steps.step("Writing canonical files", total=len(rdf_formats)) as advance:
         for fmt in rdf_formats:
@@ -269,14 +270,32 @@ def _write_in_memory(
 
         with steps.step("Analysing the graph"):
             contents.update(analysis_files(graph))
+    notes: list[str] = []
+    if "ontology" in chosen:
+        from kg.ontodoc import ONTOLOGY_PAGE, ontology_html
+
+        contents[ONTOLOGY_PAGE] = ontology_html()
+    if "brief" in chosen:
+        from kg.brief import brief_files
+
+        with steps.step("Writing the brief and the charts"):
+            nt = contents.get("kg.nt") or to_ntriples(graph)
+            digest = hashlib.sha256(nt.encode() if isinstance(nt, str) else nt).hexdigest()
+            research, notes = brief_files(graph, kg_hash=digest)
+            contents.update(research)
     if "maps" in chosen:
+        from kg.brief import research_links
         from kg.maps import map_files
 
         with steps.step("Drawing the maps"):
-            contents.update(map_files(graph))
-    files = {name: _file_info(body.encode()) for name, body in sorted(contents.items())}
+            contents.update(map_files(graph, links=research_links(contents.__contains__)))
+    files = {
+        name: _file_info(body.encode() if isinstance(body, str) else body)
+        for name, body in sorted(contents.items())
+    }
     manifest = _manifest(graph, files, report, extra, checked, status, findings, inverses)
     manifest["build"] = stats
+    manifest["notes"] = notes
     staging = None
     if store is not None:
         nt = contents.get("kg.nt") or to_ntriples(graph)
@@ -417,7 +436,8 @@ def _manifest_counts(
     triples, classes, links, files, report, extra, checked, status, findings, inverses
 ) -> dict:
     versions = {"python": platform.python_version()}
-    for dist in ("cbec-kg", "rdflib", "pyshacl", "networkx", "pyvis", "click", "pyoxigraph"):
+    dists = ("cbec-kg", "rdflib", "pyshacl", "networkx", "pyvis", "click", "pyoxigraph")
+    for dist in (*dists, "matplotlib", "weasyprint"):
         try:
             versions[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:

@@ -202,6 +202,8 @@ def build(
         progress=progress,
     )
     print_build_summary(result, out_dir)
+    for note in result.manifest.get("notes", []):
+        click.echo(f"note: {note}", err=True)
 
 
 @main.command()
@@ -490,6 +492,33 @@ def export_graph(fmt: str, view: str, out_dir: Path, kg: Any) -> None:
     check_view(view)
     for written in export(kg.backend, fmt, view, out_dir).values():
         click.echo(f"Wrote {written}")
+
+
+# --- research outputs -------------------------------------------------------------------------
+
+
+@main.command("brief")
+@click.option(
+    "--lang",
+    type=click.Choice(["en", "zh", "both"]),
+    default="both",
+    show_default=True,
+    help="Language of the brief.",
+)
+@out_dir_option
+@click.option("--pdf/--no-pdf", default=True, show_default=True, help="Also write the PDF.")
+@pass_kg
+def brief_command(lang: str, out_dir: Path, pdf: bool, kg: Any) -> None:
+    """Write the policy brief (OUT/brief: HTML, Markdown, PDF where possible) and the charts of
+    the paper's statistics (OUT/charts: SVG, PNG, CSV)."""
+    from kg.brief import LANGS, write_brief
+
+    langs = LANGS if lang == "both" else (lang,)
+    files, notes = write_brief(kg, out_dir, langs=langs, pdf=pdf)
+    for path_ in files.values():
+        click.echo(f"{path_}  {path_.stat().st_size:,} bytes")
+    for note in notes:
+        click.echo(f"note: {note}", err=True)
 
 
 # --- maps -----------------------------------------------------------------------------------

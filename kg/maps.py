@@ -39,7 +39,7 @@ import random
 import re
 import shutil
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -558,7 +558,12 @@ def render_map(
     )
 
 
-def _index_html(model: ChainModel, entries: list[dict[str, Any]], classes: Counter) -> str:
+def _index_html(
+    model: ChainModel,
+    entries: list[dict[str, Any]],
+    classes: Counter,
+    links: Sequence[tuple[str, str, str]] = (),
+) -> str:
     legend = "".join(
         f"<li>{_glyph(*_style(c))} "
         f"{_plain(model.class_label(c, 'en'), model.class_label(c, 'zh'))}"
@@ -597,6 +602,7 @@ def _index_html(model: ChainModel, entries: list[dict[str, Any]], classes: Count
             '<th class="n">stated</th><th class="n">inferred</th></tr>\n',
             rows,
             "\n</table>\n",
+            _outputs_html(links),
             "<h2>Legend · 图例</h2>\n",
             f'<ul class="legend">{legend}</ul>\n',
             f'<ul class="legend">{_link_legend(_plain)}</ul>\n',
@@ -604,6 +610,18 @@ def _index_html(model: ChainModel, entries: list[dict[str, Any]], classes: Count
             "</body>\n</html>\n",
         ]
     )
+
+
+def _outputs_html(links: Sequence[tuple[str, str, str]]) -> str:
+    """The research outputs (brief, charts, ontology page) the index links to, if any."""
+    if not links:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(href)}">{html.escape(en)}</a> '
+        f'<span class="zh">{html.escape(zh)}</span></li>'
+        for href, en, zh in links
+    )
+    return f"<h2>Research outputs · 研究成果</h2>\n<ul>{items}</ul>\n"
 
 
 def _entry(key: str, href: str, en: str, zh: str, G: nx.MultiDiGraph) -> dict[str, Any]:
@@ -632,13 +650,18 @@ def write_maps(graph: Graph | Backend, out_dir: str | Path) -> dict[str, Path]:
     >>> "maps/challenge-talent" in files
     True
     """
-    contents = map_files(graph)
+    from kg.brief import research_links
+
+    contents = map_files(graph, links=research_links(lambda name: (Path(out_dir) / name).is_file()))
     write_files(out_dir, contents)
     return {name.removesuffix(".html"): Path(out_dir) / name for name in contents}
 
 
-def map_files(source: Graph | Backend) -> dict[str, str]:
-    """Every map page and the index, keyed by path relative to the output folder."""
+def map_files(
+    source: Graph | Backend, *, links: Sequence[tuple[str, str, str]] = ()
+) -> dict[str, str]:
+    """Every map page and the index, keyed by path relative to the output folder; the index
+    also links to ``links`` (``(path, English, Chinese)``: the brief, charts, ontology page)."""
     from kg.measures import leverage_scores
 
     backend = as_backend(source)
@@ -676,7 +699,7 @@ def map_files(source: Graph | Backend) -> dict[str, str]:
 
     contents = {name: render_map(page, model, leverage=leverage) for name, page in pages.items()}
     types = {**dict(actors.nodes(data="type")), **dict(remedy.nodes(data="type"))}
-    contents["index"] = _index_html(model, entries, Counter(types.values()))
+    contents["index"] = _index_html(model, entries, Counter(types.values()), links)
 
     return {f"{name}.html": html for name, html in sorted(contents.items())}
 

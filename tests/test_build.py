@@ -30,6 +30,8 @@ def test_build_writes_all_formats(built):
     assert sorted(p.name for p in out.iterdir()) == [
         "analysis.json",
         "analysis.md",
+        "brief",
+        "charts",
         "index.html",
         "kg.jsonld",
         "kg.nt",
@@ -37,6 +39,7 @@ def test_build_writes_all_formats(built):
         "manifest.json",
         "map.html",
         "maps",
+        "ontology",
     ]
     assert sorted(p.name for p in (out / "maps").iterdir()) == [
         "actors.html",

@@ -1,0 +1,260 @@
+"""The brief as Markdown: the same content as the HTML page (:mod:`kg.brief.content`), every
+piece of KG text escaped with :func:`kg.render.markdown.escape`, the charts and figures linked
+from the files written beside it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kg.brief.content import Content, Num, Segment
+from kg.brief.words import w
+from kg.namespaces import curie
+from kg.render.markdown import escape
+
+__all__ = ["brief_markdown"]
+
+
+def _seg(segments: list[Segment]) -> str:
+    return "".join(escape(s.text) if isinstance(s, Num) else escape(s) for s in segments)
+
+
+def _slug(iri: str) -> str:
+    return iri.rstrip("/").rsplit("/", 1)[-1]
+
+
+class _Doc:
+    def __init__(self, content: Content, lang: str):
+        self.c, self.lang = content, lang
+        self.other = "zh" if lang == "en" else "en"
+        self.lines: list[str] = []
+
+    def name(self, iri: str) -> str:
+        names = self.c.names.get(iri, {})
+        return escape(names.get(self.lang) or names.get(self.other) or curie(iri))
+
+    @staticmethod
+    def cite(ev: dict[str, Any]) -> str:
+        return f"(§{escape(ev['section'])} 「{escape(ev['quote'])}」)"
+
+    def node(self, item: dict[str, Any]) -> str:
+        ev = item.get("evidence") or []
+        return f"**{self.name(item['iri'])}** {self.cite(ev[0]) if ev else ''}".rstrip()
+
+    def note(self, link: dict[str, Any]) -> str:
+        ev = link.get("evidence") or []
+        text = self.cite(ev[0]) if ev else ""
+        if not link["stated"]:
+            text += f" *{escape(w('inferred', self.lang))}: {escape(link.get('rationale') or '')}*"
+        return text.strip()
+
+    def add(self, *lines: str) -> None:
+        self.lines.extend(lines)
+
+    def tree(self, iri: str, items: dict, links: list, depth: int, seen: set[str]) -> None:
+        if iri in seen or iri not in items:
+            return
+        seen.add(iri)
+        item = items[iri]
+        self.add(f"{'  ' * depth}- {self.node(item)}")
+        for child in item.get("causes", []):
+            link = next((lk for lk in links if lk["source"] == iri and lk["target"] == child), None)
+            before = len(self.lines)
+            self.tree(child, items, links, depth + 1, seen)
+            if link is not None and not link["stated"] and len(self.lines) > before:
+                self.lines[before] += " " + self.note(link)
+
+    def relations(self, remedy: str, links: list, depth: int) -> None:
+        for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
+            found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
+            if found:
+                body = w("sep", self.lang).join(
+                    f"{self.name(lk['target'])} {self.note(lk)}" for lk in found
+                )
+                self.add(
+                    f"{'  ' * depth}- {escape(w(word, self.lang))}{w('colon', self.lang)}{body}"
+                )
+
+    def challenge(self, t: dict[str, Any], n: int) -> None:
+        focus, links = t["focus"], t["links"]
+        items = {
+            i["iri"]: i for k, v in t.items() if isinstance(v, list) and k != "links" for i in v
+        }
+        other = escape(self.c.names.get(focus["iri"], {}).get(self.other, ""))
+        self.add(
+            f"### {escape(w('challenge_n', self.lang))} {n}: {self.name(focus['iri'])} ({other})",
+            "",
+        )
+        ev = focus.get("evidence") or []
+        if ev:
+            self.add(self.cite(ev[0]), "")
+        definition = self.c.definitions.get(focus["iri"], {}).get(self.lang)
+        if definition:
+            self.add(escape(definition), "")
+        slug = _slug(focus["iri"])
+        self.add(f"![{self.name(focus['iri'])}](figures/{slug}.{self.lang}.svg)", "")
+        self.add(f"*{escape(w('figure_caption', self.lang))}*", "")
+        self.add(f"#### {escape(w('problem_tree', self.lang))}", "")
+        if t.get("effects"):
+            self.add(f"{escape(w('effects', self.lang))}:", "")
+            self.add(*[f"- {self.node(e)}" for e in t["effects"]])
+            self.add("")
+        elif "effects" in t.get("none", {}):
+            self.add(f"*{escape(t['none']['effects'][self.lang])}*", "")
+        self.tree(focus["iri"], items, links, 0, set())
+        self.add("", f"#### {escape(w('remedies', self.lang))}", "")
+        shown: set[str] = set()
+        for cm in t.get("countermeasures", []):
+            self.add(f"- {self.node(cm)}")
+            self.relations(cm["iri"], links, 1)
+            for lk in links:
+                if lk["source"] == cm["iri"] and lk["predicate"] == "cbec:hasAction":
+                    shown.add(lk["target"])
+                    self.action(items[lk["target"]], links, 1)
+        for a in sorted({a["iri"] for a in t.get("actions", [])} - shown):
+            self.action(items[a], links, 0)
+        self.add("", f"#### {escape(w('trends', self.lang))}", "")
+        if t.get("trends"):
+            for tr in t["trends"]:
+                self.add(f"- {self.node(tr)}")
+                sup = [
+                    lk
+                    for lk in links
+                    if lk["target"] == tr["iri"] and lk["predicate"] == "cbec:supports"
+                ]
+                for lk in sup:
+                    head = escape(w("supported_by", self.lang))
+                    self.add(
+                        f"  - {head}{w('colon', self.lang)}"
+                        f"{self.name(lk['source'])} {self.note(lk)}"
+                    )
+        elif "trends" in t.get("none", {}):
+            self.add(f"*{escape(t['none']['trends'][self.lang])}*")
+        self.add("")
+
+    def action(self, item: dict[str, Any], links: list, depth: int) -> None:
+        pad = "  " * depth
+        self.add(f"{pad}- {self.node(item)}")
+        self.relations(item["iri"], links, depth + 1)
+        who = [
+            lk
+            for lk in links
+            if lk["source"] == item["iri"] and lk["predicate"] == "cbec:responsibleActor"
+        ]
+        if who:
+            body = w("sep", self.lang).join(
+                f"{self.name(lk['target'])} {self.note(lk)}" for lk in who
+            )
+        else:
+            body = f"*{escape(w('no_actor', self.lang))}*"
+        self.add(f"{pad}  - {escape(w('who_acts', self.lang))}{w('colon', self.lang)}{body}")
+
+    def render(self) -> str:
+        c, lang = self.c, self.lang
+        src = c.source
+        sub = w(
+            "subtitle",
+            lang,
+            creator=src.get("creator", {}).get(lang, ""),
+            title=src.get("title", {}).get(lang, ""),
+        )
+        self.add(
+            f"# {escape(w('title', lang))}",
+            "",
+            f"*{escape(sub)}*",
+            "",
+            f"> {escape(w('reading', lang))}",
+            "",
+        )
+        self.add(f"## {escape(w('key_points', lang))}", "")
+        names = w("sep", self.lang).join(self.name(t["focus"]["iri"]) for t in c.challenges)
+        self.add(f"- {escape(w('kp_challenges', lang))}{names}{w('stop', self.lang)}")
+        for m in c.mismatches:
+            self.add(f"- {escape(w('kp_mismatch', lang))}{_seg(m[lang])}")
+        unremedied = c.gaps.get("problems_without_remedy", [])
+        if unremedied:
+            self.add(
+                f"- {escape(w('kp_gaps', lang))}{'; '.join(self.name(r[0]) for r in unremedied)}."
+            )
+        if c.leverage:
+            top = c.leverage[0]
+            reach = escape(w("reaches", lang, n=top["score"].text))
+            self.add(
+                f"- {escape(w('kp_leverage', lang))}**{self.name(top['iri'])}**{reach}"
+                f"{w('stop', lang)}"
+            )
+        self.add("", f"## {escape(w('challenges', lang))}", "")
+        for n, t in enumerate(c.challenges, 1):
+            self.challenge(t, n)
+        self.add(f"## {escape(w('figures', lang))}", "", escape(w("figures_intro", lang)), "")
+        heads = [
+            w(h, lang)
+            for h in ("th_indicator", "th_period", "th_value", "th_unit", "th_by", "th_cite")
+        ]
+        for chart in c.charts:
+            title = escape(f"{chart.title['en']} · {chart.title['zh']}")
+            self.add(
+                f"![{title}](../charts/{chart.spec.slug}.svg)",
+                "",
+                f"*{escape(chart.source[lang])}*",
+                "",
+            )
+            self.add(
+                "| " + " | ".join(escape(h) for h in heads) + " |", "|---|---|---:|---|---|---|"
+            )
+            for p in chart.points:
+                model = f" · {p.model_label.get(lang, '')}" if p.model else ""
+                value = f"{p.qualifier} {p.value}" if p.qualifier else p.value
+                cite = f"§{p.section} 「{p.quote}」" if p.quote else ""
+                cells = [
+                    p.indicator_label[lang] + model,
+                    p.period,
+                    value,
+                    p.unit_label[lang],
+                    p.agency_label.get(lang, ""),
+                    cite,
+                ]
+                self.add("| " + " | ".join(escape(x) for x in cells) + " |")
+            self.add("")
+        self.add(f"## {escape(w('consistency', lang))}", "")
+        for key, items in (("mismatch_lead", c.mismatches), ("consistent_lead", c.consistent)):
+            if items:
+                self.add(escape(w(key, lang)), "", *[f"- {_seg(m[lang])}" for m in items], "")
+        if c.unverifiable:
+            self.add(
+                escape(w("unverifiable_lead", lang)),
+                "",
+                *[f"- {escape(u[lang])}" for u in c.unverifiable],
+                "",
+            )
+        self.add(f"## {escape(w('gaps', lang))}", "")
+        for kind, rows in c.gaps.items():
+            self.add(f"### {escape(w('gap_' + kind, lang))}", "")
+            if rows:
+                self.add(*[f"- {' ← '.join(self.name(i) for i in row)}" for row in rows])
+            else:
+                self.add(escape(w("gap_none", lang)))
+            self.add("")
+        self.add(f"## {escape(w('leverage', lang))}", "", escape(w("leverage_intro", lang)), "")
+        for i, r in enumerate(c.leverage, 1):
+            reach = escape(w("reaches", lang, n=r["score"].text))
+            problems = w("sep", self.lang).join(self.name(p) for p in r["problems"])
+            self.add(f"{i}. **{self.name(r['iri'])}**{reach}: {problems}")
+        self.add("", f"## {escape(w('cite', lang))}", "")
+        paper = (
+            f"{src.get('creator', {}).get(lang, '')}. {src.get('title', {}).get(lang, '')} "
+            f"({src.get('title', {}).get(self.other, '')}). "
+            f"{src.get('publisher', {}).get(lang, '')}. "
+            f"{w('year_unknown', lang)}"
+        )
+        self.add(f"- **{escape(w('cite_paper', lang))}.** {escape(paper)}")
+        self.add(
+            f"- **{escape(w('cite_kg', lang))}.** {escape(w('cite_kg_text', lang))}`{c.version}`"
+            f"{escape(w('cite_ontology', lang))}`{c.ontology_version}`. `https://w3id.org/cbec-kg/`"
+        )
+        self.add(f"- {escape(w('cite_hash', lang))}`sha256:{c.kg_hash}`", "")
+        return "\n".join(self.lines)
+
+
+def brief_markdown(content: Content, lang: str = "en") -> str:
+    """The brief in ``lang`` as Markdown."""
+    return _Doc(content, lang).render()

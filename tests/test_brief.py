@@ -1,0 +1,337 @@
+"""The policy brief (kg.brief): every challenge, countermeasure and action's actor cited with a
+quote found in the paper, no number that differs from the KG, offline in a real browser, the
+PDF's text, determinism, escaping, graceful degradation without WeasyPrint, and kg build.
+
+Expectations come from SPARQL over the KG written here (and the source text), never from the
+brief's own code; the page is read back with lxml.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+from decimal import Decimal
+
+import pytest
+from helpers import IN_CI, REPO
+from lxml import html as lxml_html
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+
+from kg import paths
+from kg.api import KnowledgeGraph
+from kg.brief import brief_files, research_links
+from kg.brief.html import brief_html
+from kg.brief.markdown import brief_markdown
+from kg.brief.words import W
+from kg.cli import main
+from kg.evidence import normalise
+from kg.maps import BrowserUnavailable, chromium, offline_page
+from kg.namespaces import CBEC, curie, expand
+
+EVIL = "<img src=x onerror=alert(1)> *bold* | `code`"
+NUMBER = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?![\w.])")
+
+Q_ACTORS = """
+SELECT ?action ?actor WHERE { ?action a cbec:Action ; cbec:responsibleActor ?actor }"""
+Q_NO_ACTOR = """
+SELECT ?action WHERE {
+  ?action a cbec:Action . FILTER NOT EXISTS { ?action cbec:responsibleActor ?x }
+}"""
+#: Problems a remedy reaches: what it or its actions address, and everything above that.
+Q_REACHED = """
+SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE {
+  { ?r cbec:addresses ?t } UNION { ?r cbec:hasAction ?a . ?a cbec:addresses ?t }
+  ?p cbec:hasCause* ?t .
+}"""
+
+
+@pytest.fixture(scope="module")
+def kg():
+    return KnowledgeGraph.open()
+
+
+@pytest.fixture(scope="module")
+def graph(kg):
+    return kg.rdflib_graph()
+
+
+@pytest.fixture(scope="module")
+def made(kg):
+    """Every file, PDF included where WeasyPrint works (cached for the builds that follow;
+    determinism is tested without the cache)."""
+    return brief_files(kg)
+
+
+@pytest.fixture(scope="module")
+def files(made):
+    return made[0]
+
+
+@pytest.fixture(scope="module")
+def source():
+    """The normalised paper, or None on a user's machine without it (fails under CI)."""
+    path = paths.source_dir() / "000_25b2fadf580d6e84.txt"
+    if path.is_file():
+        return normalise(path.read_text(encoding="utf-8"))
+    if IN_CI:
+        pytest.fail(f"source text not found at {path}")
+    return None
+
+
+def _doc(files, lang):
+    return lxml_html.fromstring(files[f"brief/brief.{lang}.html"])
+
+
+def _labels(graph, iri: str) -> set[str]:
+    node = URIRef(expand(iri))
+    return {str(o) for p in (SKOS.prefLabel, RDFS.label) for o in graph.objects(node, p)}
+
+
+def _label(graph, iri: str, lang: str) -> str:
+    node = URIRef(expand(iri))
+    for o in graph.objects(node, SKOS.prefLabel):
+        if o.language == lang:
+            return str(o)
+    raise AssertionError(f"no {lang} label for {iri}")
+
+
+def _cited(element, source) -> bool:
+    """The element holds a citation with a section and a quote found in the paper."""
+    for cite in element.iter("cite"):
+        sec, quote = cite.find_class("sec"), cite.find("q")
+        text = quote.text_content().strip() if quote is not None else ""
+        if sec and text and (source is None or normalise(text) in source):
+            return True
+    return False
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_challenge_countermeasure_and_actor_is_cited_from_the_paper(
+    graph, files, source, lang
+):
+    doc = _doc(files, lang)
+    nodes = {}
+    for el in doc.xpath('//span[contains(@class, "node")]'):
+        nodes.setdefault(el.get("data-iri"), []).append(el)
+    for cls in (CBEC.Challenge, CBEC.Countermeasure):
+        for iri in sorted(graph.subjects(RDF.type, cls)):
+            key = curie(str(iri))
+            assert key in nodes, key
+            assert any(_cited(el, source) for el in nodes[key]), key
+            shown = {el.find_class("label")[0].text_content() for el in nodes[key]}
+            assert _label(graph, key, lang) in shown, key
+    for action, actor in graph.query(Q_ACTORS):
+        items = [
+            li
+            for li in doc.xpath('//li[contains(@class, "action")]')
+            if li.xpath(f'./span[@data-iri="{curie(str(action))}"]')
+        ]
+        assert items, f"action {curie(str(action))} is not in the brief"
+        for li in items:
+            actors = li.xpath(f'.//span[@class="actor"][@data-iri="{curie(str(actor))}"]')
+            assert actors and _cited(actors[0], source), (curie(str(action)), curie(str(actor)))
+            assert actors[0].find_class("label")[0].text_content() == _label(
+                graph, curie(str(actor)), lang
+            )
+    no_actor = W["no_actor"][lang]
+    for (action,) in graph.query(Q_NO_ACTOR):
+        for li in doc.xpath('//li[contains(@class, "action")]'):
+            shown = li.xpath(f'./span[@data-iri="{curie(str(action))}"]')
+            assert not shown or no_actor in li.text_content()
+    rationales = {el.text_content() for el in doc.find_class("rationale")}
+    kg_rationales = {str(o) for o in graph.objects(None, CBEC.rationale)}
+    assert rationales and rationales <= kg_rationales  # inferred links say so, with the reason
+
+
+def _value(graph, ref: str, prop: str) -> str:
+    return str(graph.value(URIRef(expand(ref)), CBEC[prop]))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_no_number_in_the_brief_differs_from_the_kg(graph, files, lang):
+    doc = _doc(files, lang)
+    ordinals = []
+    for el in doc.iter("data"):
+        kind, value = el.get("data-kind"), el.get("value")
+        refs = el.get("data-ref", "").split()
+        assert el.text_content() == value
+        if kind == "obs":
+            assert value == _value(graph, refs[0], "value"), refs
+        elif kind == "period":
+            assert value == _value(graph, refs[0], "refPeriod"), refs
+        elif kind == "recomputed":
+            prev, cur = (Decimal(_value(graph, r, "value")) for r in refs)
+            assert Decimal(value) == ((cur / prev - 1) * 100).quantize(Decimal("0.01"))
+        elif kind == "sum":
+            assert Decimal(value) == sum(Decimal(_value(graph, r, "value")) for r in refs)
+        elif kind == "leverage":
+            (n,) = next(iter(graph.query(Q_REACHED, initBindings={"r": URIRef(expand(refs[0]))})))
+            assert int(value) == int(n), refs
+        elif kind == "ordinal":
+            ordinals.append(int(value))
+        else:
+            raise AssertionError(f"unknown number kind {kind}")
+    assert ordinals == list(range(1, len(ordinals) + 1))
+    # whatever is left once tagged numbers and KG text are taken out holds no number
+    literals = {str(o) for o in graph.objects() if isinstance(o, Literal)}
+    for el in doc.xpath("//q | //*[@class='label'] | //*[@class='rationale'] | //*[@class='def']"):
+        assert el.text_content() in literals, el.text_content()
+    for el in doc.xpath(
+        "//head | //data | //q | //code | //figcaption | //*[@class='label'] | //*[@class='sec']"
+        " | //*[@class='rationale'] | //*[@class='def'] | //*[@class='other']"
+    ):
+        el.drop_tree() if el.getparent() is not None else None
+    text = doc.text_content()
+    for words in W.values():
+        text = text.replace(words[lang], " ")
+    assert NUMBER.findall(text) == [], NUMBER.findall(text)
+
+
+def test_kg_hash_is_the_canonical_ntriples_hash(kg, files):
+    from kg.serialize import to_ntriples
+
+    digest = hashlib.sha256(to_ntriples(kg.rdflib_graph()).encode()).hexdigest()
+    for lang in ("en", "zh"):
+        assert f"sha256:{digest}" in files[f"brief/brief.{lang}.html"]
+        assert f"sha256:{digest}" in files[f"brief/brief.{lang}.md"]
+
+
+def test_pdf_holds_every_challenge_label(graph, made):
+    files, notes = made
+    if "brief/brief.en.pdf" not in files:
+        reason = f"no PDF on this machine: {notes}"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    from pypdf import PdfReader
+
+    for lang in ("en", "zh"):
+        reader = PdfReader(io.BytesIO(files[f"brief/brief.{lang}.pdf"]))
+        text = re.sub(r"\s+", "", "".join(page.extract_text() for page in reader.pages))
+        for challenge in graph.subjects(RDF.type, CBEC.Challenge):
+            label = re.sub(r"\s+", "", _label(graph, curie(str(challenge)), lang))
+            assert label in text, (lang, label)
+        fonts = [
+            f.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            for page in reader.pages
+            for f in page["/Resources"]["/Font"].values()
+            if "/DescendantFonts" in f.get_object()
+        ]
+        assert fonts and all(
+            any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts
+        )  # embedded, so Chinese renders in any reader
+        size = len(files[f"brief/brief.{lang}.pdf"])
+        print(f"brief.{lang}.pdf: {len(reader.pages)} pages, {size:,} bytes")
+
+
+def test_files_are_identical_under_another_hash_seed(files, tmp_path):
+    code = (
+        "import hashlib, json, sys; import kg; from kg.brief import brief_files; "
+        "f, _ = brief_files(kg.load(), pdf=False, use_cache=False); "
+        "print(json.dumps({n: hashlib.sha256(b if isinstance(b, bytes) else b.encode())"
+        ".hexdigest() for n, b in f.items()}))"
+    )
+    env = {**os.environ, "PYTHONHASHSEED": "777"}
+    out = subprocess.run(
+        [sys.executable, "-c", code], check=True, env=env, cwd=REPO, capture_output=True, text=True
+    ).stdout
+    other = json.loads(out.strip().splitlines()[-1])
+    mine = {
+        n: hashlib.sha256(b if isinstance(b, bytes) else b.encode()).hexdigest()
+        for n, b in files.items()
+        if not n.endswith(".pdf")
+    }
+    assert other == mine
+
+
+def test_text_from_the_data_is_escaped(kg, made):
+    from kg.brief.content import collect
+    from kg.charts import build_charts
+
+    content = collect(kg, build_charts(kg.backend, render=False))
+    challenge = content.challenges[0]["focus"]["iri"]
+    names = {**content.names, challenge: {"en": EVIL, "zh": EVIL}}
+    evil = dataclasses.replace(content, names=names)
+    page = brief_html(evil, "en")
+    assert "<img src=x" not in page and "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert not lxml_html.fromstring(page).xpath("//img[@src='x'] | //script")
+    md = brief_markdown(evil, "en")
+    assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\|" in md
+
+
+def test_without_weasyprint_the_brief_says_how_to_get_the_pdf(runner, tmp_path, monkeypatch):
+    monkeypatch.setitem(sys.modules, "weasyprint", None)  # import fails as if not installed
+    result = runner.invoke(main, ["brief", "--lang", "en", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "brief" / "brief.en.html").is_file()
+    assert (tmp_path / "brief" / "brief.en.md").is_file()
+    assert (tmp_path / "charts" / "export-value.svg").is_file()
+    assert not (tmp_path / "brief" / "brief.en.pdf").exists()
+    assert "pip install 'cbec-kg[pdf]'" in result.output and "pango" in result.output.lower()
+
+
+def test_build_writes_the_brief_charts_and_ontology_and_the_index_links_them(tmp_path):
+    from kg.build import build
+
+    result = build(out_dir=tmp_path)
+    for name in (
+        "brief/brief.en.html",
+        "brief/brief.zh.md",
+        "charts/export-value.csv",
+        "ontology/index.html",
+    ):
+        assert name in result.files and (tmp_path / name).is_file(), name
+    index = lxml_html.fromstring((tmp_path / "index.html").read_text(encoding="utf-8"))
+    hrefs = set(index.xpath("//a/@href"))
+    expected = {p for p, *_ in research_links(lambda n: (tmp_path / n).is_file())}
+    assert {"brief/brief.en.html", "ontology/index.html", "charts/export-value.svg"} <= hrefs
+    assert expected <= hrefs
+    nt = hashlib.sha256((tmp_path / "kg.nt").read_bytes()).hexdigest()
+    assert f"sha256:{nt}" in (tmp_path / "brief" / "brief.en.html").read_text(encoding="utf-8")
+
+
+# --- browser ----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    try:
+        with chromium() as b:
+            yield b
+    except BrowserUnavailable as exc:
+        if IN_CI:
+            pytest.fail(f"browser tests cannot run under CI: {exc}")
+        pytest.skip(str(exc))
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_brief_opens_offline_with_no_error_and_no_request(browser, files, tmp_path, lang):
+    path = tmp_path / f"brief.{lang}.html"
+    path.write_text(files[f"brief/brief.{lang}.html"], encoding="utf-8")
+    page = offline_page(browser)
+    errors, requests = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    try:
+        page.goto(path.resolve().as_uri())
+        page.wait_for_load_state("load")
+        images = page.evaluate(
+            "() => [...document.images].map(i => [i.complete && i.naturalWidth > 0, i.alt])"
+        )
+        assert images and all(ok for ok, _ in images), images
+        assert page.evaluate("() => document.scripts.length") == 0
+        heading = page.inner_text("h1")
+    finally:
+        page.context.close()
+    assert not errors, errors
+    assert all(u.startswith(("file:", "data:")) for u in requests), requests
+    assert heading == W["title"][lang]
