@@ -47,12 +47,16 @@ import urllib.parse
 import urllib.request
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias, TypeGuard
 
 from kg.errors import InputError, KGError
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
 
 __all__ = [
     "FileStats",
@@ -72,6 +76,9 @@ LOCK_NS = "https://w3id.org/cbec-kg/push#"
 XSD = "http://www.w3.org/2001/XMLSchema#"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 DEFAULT_STALE_AFTER = 6 * 3600.0
+
+#: One row of SPARQL JSON results: variable → {"type": …, "value": …, maybe "datatype"…}.
+Binding: TypeAlias = dict[str, dict[str, str]]
 
 
 class PushFailed(KGError):
@@ -185,7 +192,11 @@ class HttpClient:
         return "Digest " + ", ".join(parts)
 
     def request(
-        self, method: str, url: str, body: bytes | None = None, headers: dict | None = None
+        self,
+        method: str,
+        url: str,
+        body: bytes | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> tuple[int, str, bytes]:
         """Send a request; return (status, content type, body). HTTP errors raise KGError."""
         for attempt in range(2):
@@ -264,7 +275,7 @@ class Store:
             {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
         )
 
-    def select(self, text: str) -> list[dict]:
+    def select(self, text: str) -> list[Binding]:
         """Bindings of a SELECT query (SPARQL JSON results)."""
         body = urllib.parse.urlencode({"query": text}).encode()
         _, _, payload = self.client.request(
@@ -277,10 +288,14 @@ class Store:
             },
         )
         try:
-            return list(json.loads(payload)["results"]["bindings"])
+            rows = json.loads(payload)["results"]["bindings"]
         except (ValueError, KeyError, TypeError) as exc:
             answer = _short(payload.decode("utf-8", "replace"))
             raise KGError(f"unexpected answer to a SELECT query: {answer}") from exc
+        if not _is_bindings(rows):
+            answer = _short(payload.decode("utf-8", "replace"))
+            raise KGError(f"unexpected answer to a SELECT query: {answer}")
+        return rows
 
     def count(self, graph: str) -> int:
         """Triples in ``graph``."""
@@ -303,6 +318,25 @@ class Store:
         else:
             # ``ntriples`` is Oxigraph's serialisation of parsed triples, never file text
             self.update(f"INSERT DATA {{ GRAPH {_iri(graph)} {{\n{ntriples.decode()}\n}} }}")
+
+
+def _is_bindings(rows: object) -> TypeGuard[list[Binding]]:
+    """Whether ``rows`` has the shape of SPARQL JSON bindings (every term has a string value).
+
+    >>> _is_bindings([{"n": {"type": "literal", "value": "3"}}]), _is_bindings([{"n": "3"}])
+    (True, False)
+    """
+    return isinstance(rows, list) and all(
+        isinstance(row, dict)
+        and all(
+            isinstance(var, str)
+            and isinstance(term, dict)
+            and all(isinstance(k, str) and isinstance(v, str) for k, v in term.items())
+            and "value" in term
+            for var, term in row.items()
+        )
+        for row in rows
+    )
 
 
 def _iri(value: str) -> str:
@@ -329,11 +363,11 @@ class FileStats:
     """What a file holds: triples, triples per predicate, literals per (predicate, datatype)."""
 
     triples: int = 0
-    predicates: Counter = field(default_factory=Counter)
-    datatypes: Counter = field(default_factory=Counter)
+    predicates: Counter[str] = field(default_factory=Counter)
+    datatypes: Counter[tuple[str, str]] = field(default_factory=Counter)
 
 
-def _parse(path: Path) -> Iterator:
+def _parse(path: Path) -> Iterator[ox.Quad]:
     """The file's triples, parsed by Oxigraph; errors name the file and line."""
     import pyoxigraph as ox
 
@@ -360,6 +394,8 @@ def _parse(path: Path) -> Iterator:
 def scan(path: str | Path) -> FileStats:
     """Parse the whole file once: counts per predicate and datatype; raise :class:`InputError`
     for a malformed file (nothing is sent before this succeeds)."""
+    import pyoxigraph as ox
+
     path = Path(path)
     stats = FileStats()
     for triple in _parse(path):
@@ -367,7 +403,7 @@ def scan(path: str | Path) -> FileStats:
         p = triple.predicate.value
         stats.predicates[p] += 1
         obj = triple.object
-        if hasattr(obj, "datatype"):
+        if isinstance(obj, ox.Literal):
             dt = RDF_LANGSTRING if obj.language else obj.datatype.value
             stats.datatypes[(p, dt)] += 1
     return stats
@@ -378,14 +414,19 @@ def batches(path: Path, size: int) -> Iterator[tuple[bytes, int]]:
     serialised again by Oxigraph."""
     import pyoxigraph as ox
 
-    batch: list = []
+    def serialised(batch: list[ox.Quad]) -> bytes:
+        data = ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES)
+        assert data is not None  # serialize returns bytes when it is given no output
+        return data
+
+    batch: list[ox.Quad] = []
     for triple in _parse(path):
         batch.append(triple)
         if len(batch) == size:
-            yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+            yield serialised(batch), len(batch)
             batch = []
     if batch:
-        yield ox.serialize(batch, format=ox.RdfFormat.N_TRIPLES), len(batch)
+        yield serialised(batch), len(batch)
 
 
 # --- what the store holds ---------------------------------------------------------------------
@@ -398,15 +439,30 @@ def store_stats(store: Store, graph: str) -> FileStats:
     for row in store.select(
         f"SELECT ?p (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o }} }} GROUP BY ?p"
     ):
-        stats.predicates[row["p"]["value"]] += int(row["n"]["value"])
+        stats.predicates[_binding(row, "p")] += _count(row)
     for row in store.select(
         f"SELECT ?p ?dt (COUNT(*) AS ?n) WHERE {{ GRAPH {g} {{ ?s ?p ?o FILTER(isLiteral(?o)) "
         'BIND(IF(LANG(?o) != "", <' + RDF_LANGSTRING + ">, DATATYPE(?o)) AS ?dt) } } "
         "GROUP BY ?p ?dt"
     ):
         dt = row.get("dt", {}).get("value", XSD + "string")
-        stats.datatypes[(row["p"]["value"], dt)] += int(row["n"]["value"])
+        stats.datatypes[(_binding(row, "p"), dt)] += _count(row)
     return stats
+
+
+def _binding(row: Binding, var: str) -> str:
+    """The value of ``var`` in a row of a count per predicate; :class:`KGError` if unbound."""
+    if var not in row:
+        raise KGError(f"unexpected answer to a count per predicate, no ?{var}: {row}")
+    return row[var]["value"]
+
+
+def _count(row: Binding) -> int:
+    """``?n`` of a row of a count per predicate; :class:`KGError` unless a whole number."""
+    try:
+        return int(_binding(row, "n"))
+    except ValueError:
+        raise KGError(f"unexpected answer to a count per predicate: {row}") from None
 
 
 def _short_iri(iri: str) -> str:
@@ -455,7 +511,7 @@ _ACTIVE: set[str] = set()  # ids of the pushes running in this process
 _ACTIVE_LOCK = threading.Lock()
 
 
-def _claims(store: Store, lock: str) -> list[dict]:
+def _claims(store: Store, lock: str) -> list[dict[str, str]]:
     rows = store.select(
         f"SELECT ?id ?host ?pid ?since WHERE {{ GRAPH {_iri(lock)} {{ ?c <{LOCK_NS}id> ?id ; "
         f"<{LOCK_NS}host> ?host ; <{LOCK_NS}pid> ?pid ; <{LOCK_NS}since> ?since }} }}"
@@ -463,7 +519,7 @@ def _claims(store: Store, lock: str) -> list[dict]:
     return [{k: v["value"] for k, v in row.items()} for row in rows]
 
 
-def _is_stale(claim: dict, stale_after: float) -> bool:
+def _is_stale(claim: Mapping[str, str], stale_after: float) -> bool:
     try:
         since = datetime.fromisoformat(claim["since"].replace("Z", "+00:00"))
         age = (datetime.now(UTC) - since).total_seconds()
@@ -604,7 +660,15 @@ def push(
 
 
 def _push_locked(
-    store, path, graph, tmp, expected, batch_size, progress, started, graph_store
+    store: Store,
+    path: Path,
+    graph: str,
+    tmp: str,
+    expected: FileStats,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+    started: float,
+    graph_store: str | None,
 ) -> PushResult:
     n_batches = 0
     try:

@@ -48,6 +48,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import enum
 import json
 import logging
 import multiprocessing
@@ -61,11 +62,23 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING, TypeAlias
 
 from kg import paths
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
 from kg.server_worker import RESULT_TYPES, negotiate, run_worker
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.context import SpawnContext
+
+    from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
+
+    from kg.server_worker import Reply, Request, WorkerMessage
+
+    #: (status, body, media type, extra headers) of an answer
+    Answer: TypeAlias = tuple[int, bytes, str, dict[str, str]]
 
 __all__ = [
     "DEFAULT_PORT",
@@ -106,11 +119,14 @@ class WorkerCrashed(Exception):
     """The worker process died while answering."""
 
 
-_TIMED_OUT = ("timed out",)
-_CRASHED = ("crashed",)
+class _Failure(enum.Enum):
+    """Why :meth:`_Worker.exchange` has no reply."""
+
+    TIMED_OUT = "timed out"
+    CRASHED = "crashed"
 
 
-def store_identity(path: str | Path) -> tuple | None:
+def store_identity(path: str | Path) -> tuple[int, int, int] | None:
     """What tells one store folder from its replacement (inode of the folder and of its
     ``CURRENT`` file), or ``None`` while there is no store at ``path``."""
     try:
@@ -125,9 +141,10 @@ _SPAWN_LOCK = threading.Lock()
 
 
 class _Worker:
-    def __init__(self, ctx, store: str, generation: int):
+    def __init__(self, ctx: SpawnContext, store: str, generation: int):
         self.generation = generation
         self.stopped = False
+        self.conn: Connection[Request, WorkerMessage]
         with _SPAWN_LOCK:  # one process start at a time: pipes never cross between workers
             self.conn, child = ctx.Pipe()
             self.process = ctx.Process(
@@ -147,15 +164,18 @@ class _Worker:
         if message[0] != "ready":
             raise RuntimeError(message[1])
 
-    def exchange(self, request: tuple, timeout: float) -> tuple:
+    def exchange(self, request: Request, timeout: float) -> Reply | _Failure:
         """Send a request and wait at most ``timeout`` for the answer (in a pool thread)."""
         try:
             self.conn.send(request)
             if not self.conn.poll(timeout):
-                return _TIMED_OUT
-            return self.conn.recv()
+                return _Failure.TIMED_OUT
+            message = self.conn.recv()
         except (EOFError, OSError):
-            return _CRASHED
+            return _Failure.CRASHED
+        if message[0] == "ok" or message[0] == "error":
+            return message
+        return _Failure.CRASHED  # pragma: no cover - "ready"/"failed" come once, before any request
 
     def stop(self) -> None:
         if self.stopped:
@@ -194,7 +214,7 @@ class WorkerPool:
         self.ctx = multiprocessing.get_context("spawn")
         self.executor = ThreadPoolExecutor(self.size * 2 + 4, thread_name_prefix="kg-pool")
         self.idle: list[_Worker] = []
-        self.waiters: deque[asyncio.Future] = deque()
+        self.waiters: deque[asyncio.Future[_Worker]] = deque()
         self.all: set[_Worker] = set()
         self.lock = threading.Lock()
         self.generation = 0
@@ -219,7 +239,7 @@ class WorkerPool:
 
     # --- on the event loop ---------------------------------------------------------------
 
-    async def run(self, request: tuple) -> tuple:
+    async def run(self, request: Request) -> Reply:
         """Answer ``request`` (see :mod:`kg.server_worker`) in a free worker."""
         self.loop = asyncio.get_running_loop()
         self._check_store()
@@ -228,9 +248,9 @@ class WorkerPool:
         future = self.loop.run_in_executor(self.executor, worker.exchange, request, self.timeout)
         future.add_done_callback(partial(self._finished, worker))
         outcome = await asyncio.shield(future)
-        if outcome is _TIMED_OUT:
+        if outcome is _Failure.TIMED_OUT:
             raise QueryTimedOut
-        if outcome is _CRASHED:
+        if outcome is _Failure.CRASHED:
             raise WorkerCrashed
         return outcome
 
@@ -240,7 +260,7 @@ class WorkerPool:
         if len(self.waiters) >= self.max_queue:
             raise Busy
         assert self.loop is not None
-        waiter = self.loop.create_future()
+        waiter: asyncio.Future[_Worker] = self.loop.create_future()
         self.waiters.append(waiter)
         expiry = self.loop.call_later(self.queue_wait, self._expire, waiter)
         try:
@@ -254,7 +274,7 @@ class WorkerPool:
             with contextlib.suppress(ValueError):
                 self.waiters.remove(waiter)
 
-    def _expire(self, waiter: asyncio.Future) -> None:
+    def _expire(self, waiter: asyncio.Future[_Worker]) -> None:
         if not waiter.done():
             waiter.set_exception(Busy())
 
@@ -269,9 +289,9 @@ class WorkerPool:
                 return
         self.idle.append(worker)
 
-    def _finished(self, worker: _Worker, future) -> None:
-        outcome = _CRASHED if future.cancelled() or future.exception() else future.result()
-        if outcome is _TIMED_OUT or outcome is _CRASHED:
+    def _finished(self, worker: _Worker, future: asyncio.Future[Reply | _Failure]) -> None:
+        outcome = _Failure.CRASHED if future.cancelled() or future.exception() else future.result()
+        if outcome is _Failure.TIMED_OUT or outcome is _Failure.CRASHED:
             self.replaced += 1
             self._retire(worker)
             self._replace(worker.generation)
@@ -443,7 +463,9 @@ class SparqlApp:
         self.files = {path: (UI_DIR / name).read_bytes() for path, (name, _) in _STATIC.items()}
         self.page = (UI_DIR / "index.html").read_bytes()
 
-    async def __call__(self, scope, receive, send) -> None:
+    async def __call__(
+        self, scope: Scope, receive: ASGIReceiveCallable, send: ASGISendCallable
+    ) -> None:
         if scope["type"] == "lifespan":
             while True:
                 message = await receive()
@@ -480,9 +502,17 @@ class SparqlApp:
         ]
         out += [(k.encode(), v.encode("latin-1")) for k, v in extra.items()]
         await send({"type": "http.response.start", "status": status, "headers": out})
-        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
+        await send(
+            {
+                "type": "http.response.body",
+                "body": b"" if method == "HEAD" else body,
+                "more_body": False,  # ASGI's default, spelled out as Hypercorn's types want it
+            }
+        )
 
-    async def _route(self, scope, method: str, headers: dict[str, str], receive):
+    async def _route(
+        self, scope: HTTPScope, method: str, headers: dict[str, str], receive: ASGIReceiveCallable
+    ) -> Answer:
         path = scope["path"]
         query_string = scope["query_string"].decode("latin-1")
         params = _params(query_string, "query string")
@@ -539,14 +569,15 @@ class SparqlApp:
             raise HttpError(400, "'query' given twice (URL and body); send exactly one")
         return await self._query(text, {**params, **form}, headers)
 
-    async def _body(self, headers: dict[str, str], receive) -> bytes:
+    async def _body(self, headers: dict[str, str], receive: ASGIReceiveCallable) -> bytes:
         too_big = HttpError(
             413, f"request body larger than {MAX_BODY} bytes", {"Connection": "close"}
         )
         length = headers.get("content-length")
         if length is not None and length.isdigit() and int(length) > MAX_BODY:
             raise too_big
-        chunks, size = [], 0
+        chunks: list[bytes] = []
+        size = 0
         while True:
             try:
                 message = await asyncio.wait_for(receive(), BODY_READ_TIMEOUT)
@@ -554,7 +585,7 @@ class SparqlApp:
                 raise HttpError(
                     408, "the request body stopped arriving", {"Connection": "close"}
                 ) from None
-            if message["type"] == "http.disconnect":
+            if message["type"] != "http.request":  # http.disconnect, the only other in http
                 raise _Gone
             chunk = message.get("body", b"")
             size += len(chunk)
@@ -564,7 +595,9 @@ class SparqlApp:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _query(self, text: str, params: Mapping[str, list[str]], headers: dict[str, str]):
+    async def _query(
+        self, text: str, params: Mapping[str, list[str]], headers: dict[str, str]
+    ) -> Answer:
         if params.get("default-graph-uri") or params.get("named-graph-uri"):
             raise HttpError(400, "default-graph-uri / named-graph-uri are not supported")
         explicit = [*params.get("format", []), *params.get("output", [])]

@@ -26,9 +26,44 @@ import csv
 import io
 import json
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 from xml.sax.saxutils import escape, quoteattr
 
-__all__ = ["MARKABLE", "RESULT_TYPES", "answer", "format_key", "handle", "negotiate", "run_worker"]
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+
+    import pyoxigraph as ox
+
+    #: A term of a SELECT row. Triple terms (RDF 1.2) cannot occur: the stores ``kg build``
+    #: writes hold none, and the query parser (rdflib's) refuses the syntax that makes them.
+    Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+    Row: TypeAlias = tuple[Term | None, ...]
+    #: What :func:`collect` returns: ``(kind, payload, truncated, count)``.
+    Collected: TypeAlias = (
+        tuple[Literal["ask"], bool, bool, int]
+        | tuple[Literal["select"], tuple[list[str], list[Row]], bool, int]
+        | tuple[Literal["graph"], list[ox.Triple], bool, int]
+    )
+
+__all__ = [
+    "MARKABLE",
+    "RESULT_TYPES",
+    "Reply",
+    "Request",
+    "WorkerMessage",
+    "answer",
+    "format_key",
+    "handle",
+    "negotiate",
+    "run_worker",
+]
+
+#: (query text, Accept header, [format/output values], max results)
+Request: TypeAlias = tuple[str, str, list[str], int]
+#: ("ok", media type, body, truncated, count) or ("error", HTTP status, message)
+Reply: TypeAlias = tuple[Literal["ok"], str, bytes, bool, int] | tuple[Literal["error"], int, str]
+#: Everything a worker sends: first ("ready", pid) or ("failed", message), then replies.
+WorkerMessage: TypeAlias = Reply | tuple[Literal["ready"], int] | tuple[Literal["failed"], str]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
@@ -166,7 +201,7 @@ def negotiate(
     return None
 
 
-def _json_term(term) -> dict:
+def _json_term(term: Term) -> dict[str, str]:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -181,7 +216,7 @@ def _json_term(term) -> dict:
     return cell
 
 
-def _xml_term(term) -> str:
+def _xml_term(term: Term) -> str:
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -195,7 +230,7 @@ def _xml_term(term) -> str:
     return f"<literal>{escape(term.value)}</literal>"
 
 
-def _csv_term(term) -> str:
+def _csv_term(term: Term | None) -> str:
     import pyoxigraph as ox
 
     if term is None:
@@ -205,13 +240,13 @@ def _csv_term(term) -> str:
     return term.value
 
 
-def _select(variables: list[str], rows: list, fmt: str, truncated: bool, limit: int) -> bytes:
+def _select(variables: list[str], rows: list[Row], fmt: str, truncated: bool, limit: int) -> bytes:
     if fmt == "json":
         bindings = [
             {v: _json_term(t) for v, t in zip(variables, row, strict=True) if t is not None}
             for row in rows
         ]
-        doc: dict = {"head": {"vars": variables}, "results": {"bindings": bindings}}
+        doc: dict[str, Any] = {"head": {"vars": variables}, "results": {"bindings": bindings}}
         if truncated:
             doc["truncated"] = {"limit": limit, "message": f"result cut at {limit} rows"}
         return json.dumps(doc, ensure_ascii=False).encode()
@@ -257,7 +292,9 @@ def _ask(value: bool, fmt: str) -> bytes:
     return (b"true" if value else b"false") + b"\n"
 
 
-def collect(store, text: str, limit: int, prefixes: dict | None = None) -> tuple:
+def collect(
+    store: ox.Store, text: str, limit: int, prefixes: dict[str, str] | None = None
+) -> Collected:
     """Run ``text``: ``(kind, payload, truncated, count)`` with at most ``limit`` results."""
     import pyoxigraph as ox
 
@@ -266,14 +303,16 @@ def collect(store, text: str, limit: int, prefixes: dict | None = None) -> tuple
         return "ask", bool(result), False, 1
     if isinstance(result, ox.QuerySolutions):
         variables = [v.value for v in result.variables]
-        rows, truncated = [], False
+        rows: list[Row] = []
+        truncated = False
         for solution in result:
             if len(rows) == limit:
                 truncated = True
                 break
             rows.append(tuple(solution[v] for v in variables))
         return "select", (variables, rows), truncated, len(rows)
-    triples, truncated = [], False
+    triples: list[ox.Triple] = []
+    truncated = False
     for triple in result:
         if len(triples) == limit:
             truncated = True
@@ -282,15 +321,17 @@ def collect(store, text: str, limit: int, prefixes: dict | None = None) -> tuple
     return "graph", triples, truncated, len(triples)
 
 
-def serialise(collected: tuple, fmt: str, limit: int, prefixes: dict | None = None) -> bytes:
+def serialise(
+    collected: Collected, fmt: str, limit: int, prefixes: dict[str, str] | None = None
+) -> bytes:
     """The body of a :func:`collect`-ed answer in ``fmt``."""
     import pyoxigraph as ox
 
-    kind, payload, truncated, _ = collected
-    if kind == "ask":
-        return _ask(payload, fmt)
-    if kind == "select":
-        variables, rows = payload
+    truncated = collected[2]
+    if collected[0] == "ask":
+        return _ask(collected[1], fmt)
+    if collected[0] == "select":
+        variables, rows = collected[1]
         return _select(variables, rows, fmt, truncated, limit)
     rdf = {
         "turtle": ox.RdfFormat.TURTLE,
@@ -298,7 +339,8 @@ def serialise(collected: tuple, fmt: str, limit: int, prefixes: dict | None = No
         "jsonld": ox.RdfFormat.JSON_LD,
         "rdfxml": ox.RdfFormat.RDF_XML,
     }[fmt]
-    body = ox.serialize(payload, format=rdf, prefixes=prefixes if fmt == "turtle" else None)
+    body = ox.serialize(collected[1], format=rdf, prefixes=prefixes if fmt == "turtle" else None)
+    assert body is not None  # serialize returns bytes when it is given no output
     if truncated and fmt in ("turtle", "nt"):
         body += f"# truncated: result cut at {limit} triples\n".encode()
     elif truncated and fmt == "rdfxml":  # XML allows comments after the root element
@@ -306,14 +348,16 @@ def serialise(collected: tuple, fmt: str, limit: int, prefixes: dict | None = No
     return body
 
 
-def answer(store, text: str, fmt: str, limit: int, prefixes: dict | None = None) -> tuple:
+def answer(
+    store: ox.Store, text: str, fmt: str, limit: int, prefixes: dict[str, str] | None = None
+) -> Reply:
     """Run ``text`` on ``store`` and serialise at most ``limit`` results in ``fmt``."""
     collected = collect(store, text, limit, prefixes)
     body = serialise(collected, fmt, limit, prefixes)
     return "ok", RESULT_TYPES[fmt][0], body, collected[2], collected[3]
 
 
-def handle(store, request: tuple, prefixes: dict | None = None) -> tuple:
+def handle(store: ox.Store, request: Request, prefixes: dict[str, str] | None = None) -> Reply:
     """Answer one request (see the module docstring) as the endpoint would."""
     from kg.errors import InputError
     from kg.sparql import SERVICE_REFUSED, UPDATE_REFUSED, analyse
@@ -353,7 +397,9 @@ def handle(store, request: tuple, prefixes: dict | None = None) -> tuple:
     return "ok", RESULT_TYPES[fmt][0], body, truncated, collected[3]
 
 
-def run_worker(store_path: str, conn, prefixes: dict) -> None:
+def run_worker(
+    store_path: str, conn: Connection[WorkerMessage, Request], prefixes: dict[str, str]
+) -> None:
     """Serve queries from ``conn`` until it closes (runs in a child process)."""
     import os
 
@@ -372,7 +418,7 @@ def run_worker(store_path: str, conn, prefixes: dict) -> None:
         except (EOFError, OSError):
             return
         try:
-            reply = handle(store, request, prefixes)
+            reply: Reply = handle(store, request, prefixes)
         except Exception as exc:  # pragma: no cover - handle() answers every query
             reply = ("error", 500, f"{type(exc).__name__}: {exc}")
         try:

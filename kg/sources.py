@@ -36,10 +36,15 @@ from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg import paths
 from kg.errors import InputError
 from kg.progress import Steps
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+    from rdflib import Graph
 
 __all__ = [
     "Part",
@@ -81,7 +86,7 @@ def rdf_format(path: str | Path) -> str:
     return _FORMATS.get(Path(path).suffix.lower(), "turtle")
 
 
-def ox_format(fmt: str):
+def ox_format(fmt: str) -> ox.RdfFormat:
     """The pyoxigraph ``RdfFormat`` for an rdflib format name."""
     import pyoxigraph as ox
 
@@ -157,11 +162,11 @@ class Unit:
 class UnitOutcome:
     """The cached result of validating one unit."""
 
-    report: dict
+    report: dict[str, Any]
     evidence_checked: int = 0
     missing_texts: list[str] = field(default_factory=list)
-    problems: list[dict] = field(default_factory=list)
-    findings: list[dict] = field(default_factory=list)
+    problems: list[dict[str, Any]] = field(default_factory=list)
+    findings: list[dict[str, Any]] = field(default_factory=list)
     cached: bool = False
 
 
@@ -360,10 +365,10 @@ def unit_key(unit: Unit) -> str:
     return cache.content_key(parts)
 
 
-_WORKER: dict = {}
+_WORKER: dict[str, Graph] = {}
 
 
-def _worker_graphs():
+def _worker_graphs() -> tuple[Graph, Graph]:
     if not _WORKER:
         from rdflib import Graph
 
@@ -378,7 +383,7 @@ def _worker_graphs():
     return _WORKER["ontology"], _WORKER["shapes"]
 
 
-def _parse_part(graph, part: Part) -> None:
+def _parse_part(graph: Graph, part: Part) -> None:
     from kg.loader import _line_of, _reason
 
     try:
@@ -390,7 +395,7 @@ def _parse_part(graph, part: Part) -> None:
         raise InputError(f"{part.label}: {exc}") from exc
 
 
-def check_unit(parts: list[Part], context: list[str]) -> dict:
+def check_unit(parts: list[Part], context: list[str]) -> dict[str, Any]:
     """Validate one unit (ontology + its parts + context); evidence and figure checks too.
 
     Returns a JSON-ready :class:`UnitOutcome` dictionary. Runs in a worker process.
@@ -399,7 +404,7 @@ def check_unit(parts: list[Part], context: list[str]) -> dict:
     from rdflib.namespace import RDF
 
     from kg import checks, evidence
-    from kg.namespaces import CBEC, bind_prefixes
+    from kg.namespaces import CBEC, OA, bind_prefixes
     from kg.validate import validate
 
     onto, shapes = _worker_graphs()
@@ -417,14 +422,19 @@ def check_unit(parts: list[Part], context: list[str]) -> dict:
         report.violations = [v for v in report.violations if v.focus not in elsewhere]
         report.warnings = [v for v in report.warnings if v.focus not in elsewhere]
         report.conforms = not report.violations
-    checked, missing, problems = 0, [], []
-    for text_node in sorted(graph.subjects(RDF.type, CBEC.SourceText)):
-        text = evidence.find_source_text(graph, text_node)
+    checked = 0
+    missing: list[str] = []
+    problems: list[dict[str, Any]] = []
+    # A source text may be a blank node in a --with file; kg.evidence takes any subject though
+    # its annotations say URIRef, hence the two ignores below.
+    for text_node in sorted(graph.subjects(RDF.type, CBEC.SourceText), key=str):
+        text = evidence.find_source_text(graph, text_node)  # type: ignore[arg-type]
         if text is None:
             missing.append(str(graph.value(text_node, CBEC.textFile)))
             continue
-        checked += len(set(graph.subjects(evidence.OA.hasSource, text_node)))
-        problems += [asdict(p) for p in evidence.verify_evidence(graph, text, text_node)]
+        checked += len(set(graph.subjects(OA.hasSource, text_node)))
+        found = evidence.verify_evidence(graph, text, text_node)  # type: ignore[arg-type]
+        problems += [asdict(p) for p in found]
     findings = [f.to_dict() for f in checks.run_checks(graph)] if report.conforms else []
     return asdict(UnitOutcome(report.to_dict(), checked, missing, problems, findings))
 

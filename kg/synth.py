@@ -32,7 +32,9 @@ import hashlib
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
+from typing import TextIO
 
 from kg.namespaces import PREFIXES
 
@@ -138,7 +140,7 @@ def _esc(text: str) -> str:
 class _Writer:
     """Formats triples as N-Triples (or Turtle with prefixed names) and counts them."""
 
-    def __init__(self, handle, turtle: bool):
+    def __init__(self, handle: TextIO, turtle: bool):
         self.handle = handle
         self.turtle = turtle
         self.count = 0
@@ -162,7 +164,9 @@ class _Writer:
     def node(self, s: str, p: str, o: str) -> None:
         self.triple(s, p, self.iri(o))
 
-    def lit(self, s: str, p: str, value: str, lang: str | None = None, dt: str | None = None):
+    def lit(
+        self, s: str, p: str, value: str, lang: str | None = None, dt: str | None = None
+    ) -> None:
         if lang:
             obj = f'"{_esc(value)}"@{lang}'
         elif dt:
@@ -399,7 +403,7 @@ def iter_blocks(sources: int, seed: int = 0) -> Iterator[tuple[str, Callable[[_W
     """(source IRI, writer function) for the shared block and each source, in order."""
     yield source_iri(0), _write_shared
     for i in range(1, sources + 1):
-        yield source_iri(i), lambda w, i=i: _write_source(w, i, seed)
+        yield source_iri(i), partial(_write_source, index=i, seed=seed)
 
 
 def synth(

@@ -371,6 +371,41 @@ def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
 
 
+@pytest.mark.parametrize(
+    "row",
+    [
+        {"p": "urn:p", "n": "1"},  # terms that are not objects: was a raw TypeError
+        {"p": {"type": "uri", "value": "urn:p"}, "n": {"type": "literal", "value": "one"}},
+        {"n": {"type": "literal", "value": "1"}},  # ?p unbound: was a raw KeyError
+    ],
+    ids=["not-terms", "not-a-number", "unbound"],
+)
+def test_garbled_count_fails_the_push_cleanly(virtuoso, tmp_path, pushed, monkeypatch, row):
+    """A store that garbles its count per predicate fails the push with PushFailed: the
+    target unchanged and the temporary graph dropped (not a raw TypeError, ValueError or
+    KeyError that left the temporary graph behind)."""
+    import json
+
+    from kg import push as push_module
+
+    target = GRAPH + "/garbled"
+    real = push_module.HttpClient.request
+
+    def garbled(self, method, url, body=None, headers=None):
+        answer = real(self, method, url, body, headers)
+        query = urllib.parse.parse_qs((body or b"").decode()).get("query", [""])[0]
+        if query.endswith("GROUP BY ?p"):
+            results = {"head": {"vars": ["p", "n"]}, "results": {"bindings": [row]}}
+            return answer[0], answer[1], json.dumps(results).encode()
+        return answer
+
+    monkeypatch.setattr(push_module.HttpClient, "request", garbled)
+    data = _nt(tmp_path / "two.nt", ["<urn:a> <urn:p> <urn:b> .", '<urn:a> <urn:q> "x" .'])
+    with pytest.raises(PushFailed, match=r"unchanged.*unexpected answer"):
+        push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
+
+
 def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, pushed, runner):
     """Item 13: Virtuoso turns "7"^^xsd:decimal into xsd:integer; the push says so."""
     xsd = "http://www.w3.org/2001/XMLSchema#"
