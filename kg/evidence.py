@@ -122,7 +122,7 @@ class EvidenceProblem:
         return f"{self.kind}: {self.owner} — {self.detail} ({self.evidence})"
 
 
-def find_source_text(graph: Graph, source: URIRef) -> str | None:
+def find_source_text(graph: Graph, source: Node) -> str | None:
     """Read and normalise the text rendition of ``source`` (``None`` when it is not on disk)."""
     name = graph.value(source, CBEC.textFile)
     if name is None:
@@ -131,7 +131,7 @@ def find_source_text(graph: Graph, source: URIRef) -> str | None:
     return normalise(path.read_text(encoding="utf-8")) if path.is_file() else None
 
 
-def verify_evidence(graph: Graph, text: str, source_text_iri: URIRef) -> list[EvidenceProblem]:
+def verify_evidence(graph: Graph, text: str, source_text_iri: Node) -> list[EvidenceProblem]:
     """Re-find every quote whose ``oa:hasSource`` is ``source_text_iri`` in normalised ``text``.
 
     A quote must appear at its recorded offsets with its recorded prefix and suffix. A quote that

@@ -425,15 +425,14 @@ def check_unit(parts: list[Part], context: list[str]) -> dict[str, Any]:
     checked = 0
     missing: list[str] = []
     problems: list[dict[str, Any]] = []
-    # A source text may be a blank node in a --with file; kg.evidence takes any subject though
-    # its annotations say URIRef, hence the two ignores below.
+    # a source text may be a blank node in a --with file: kg.evidence takes any node
     for text_node in sorted(graph.subjects(RDF.type, CBEC.SourceText), key=str):
-        text = evidence.find_source_text(graph, text_node)  # type: ignore[arg-type]
+        text = evidence.find_source_text(graph, text_node)
         if text is None:
             missing.append(str(graph.value(text_node, CBEC.textFile)))
             continue
         checked += len(set(graph.subjects(OA.hasSource, text_node)))
-        found = evidence.verify_evidence(graph, text, text_node)  # type: ignore[arg-type]
+        found = evidence.verify_evidence(graph, text, text_node)
         problems += [asdict(p) for p in found]
     findings = [f.to_dict() for f in checks.run_checks(graph)] if report.conforms else []
     return asdict(UnitOutcome(report.to_dict(), checked, missing, problems, findings))
