@@ -192,9 +192,23 @@ class KnowledgeGraph:
         self, a: str, b: str, *, view: str = "chain", any_link: bool = False, limit: int = 20
     ) -> dict[str, Any]:
         """The shortest paths from ``a`` to ``b`` along the chain (or over any link)."""
-        from kg.pathfinding import shortest_paths
+        from kg.pathfinding import resolve, shortest_paths
 
         G = self.to_networkx(view)
+        for term in (a, b):
+            try:
+                resolve(G, term)
+            except InputError as exc:
+                if view == "full":
+                    raise
+                try:  # a node of the KG the view leaves out: say which view has it
+                    found = resolve(self.to_networkx("full"), term)
+                except InputError:
+                    raise exc from None
+                kind = self.to_networkx("full").nodes[found].get("type", "")
+                raise InputError(
+                    f"{term!r} is a {kind} <{found}>, outside the {view} view; use --view full"
+                ) from None
         return shortest_paths(G, self.model, a, b, any_link=any_link, limit=limit)
 
     def analyse(self, **options: Any) -> dict[str, Any]:

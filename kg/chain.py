@@ -197,6 +197,8 @@ class BackendAdjacency:
 
     def __init__(self, backend: Backend, model: ChainModel, layers: dict[str, str | None]):
         self.backend, self.model, self.layers = backend, model, dict(layers)
+        #: The classes of the nodes looked up so far (CURIEs), for nodes not given in ``layers``.
+        self.types: dict[str, list[str]] = {}
 
     def _query(
         self, nodes: set[str], relations: list[tuple[Relation, bool]]
@@ -241,6 +243,7 @@ class BackendAdjacency:
             types[str(x)].append(curie(str(c)))
         for n, ts in types.items():
             self.layers[n] = self.model.layer_of(ts)
+            self.types[n] = sorted(ts)
 
     def layer(self, node: str) -> str | None:
         """See :meth:`Adjacency.layer`."""

@@ -129,7 +129,7 @@ def check_growth(graph: Graph, obs: list[_Obs]) -> list[Finding]:
             continue
         cur, prev = index.get((base, g.period, g.model)), index.get((base, prev_period, g.model))
         if cur is None or prev is None:
-            missing = g.period if cur is None else prev_period
+            missing = " or ".join(p for p, o in ((prev_period, prev), (g.period, cur)) if o is None)
             findings.append(
                 Finding(
                     "growth",

@@ -388,13 +388,17 @@ def trace(term: str, fmt: str, lang: str, kg: Any) -> None:
     from kg.render.text import trace_text
 
     result = kg.trace(term)
-    headings = {key: kg.model.heading(key, lang) for key in kg.model.group_keys()}
+    model = kg.model
+    headings = {key: model.heading(key, lang) for key in model.group_keys()}
+    readings = {
+        p: model.reading(p, along=model.relations[p].along, lang=lang) for p in model.relations
+    }
     if fmt == "json":
         echo_json(result)
     elif fmt == "markdown":
-        click.echo(trace_markdown(result, lang, headings), nl=False)
+        click.echo(trace_markdown(result, lang, headings, readings), nl=False)
     else:
-        click.echo(trace_text(result, lang, headings), nl=False)
+        click.echo(trace_text(result, lang, headings, readings), nl=False)
 
 
 @main.command()

@@ -41,6 +41,7 @@ __all__ = [
     "nodes_in_order",
     "pagerank",
     "rank_leverage",
+    "stated_links",
     "undirected",
     "unremedied_problems",
 ]
@@ -114,7 +115,8 @@ def reached(adj: GraphAdjacency, remedy: Node) -> set[Node]:
 def leverage(G: nx.MultiDiGraph, model: ChainModel) -> dict[Node, dict[str, Any]]:
     """How many distinct problems each countermeasure and action reaches, by group.
 
-    ``score`` is the number of problems (challenges, causes, effects) reached.
+    ``score`` is the number of problems (challenges, causes, effects) reached; ``stated_score``
+    the number reached through links the source states (without a curator's inferences).
 
     Examples
     --------
@@ -129,10 +131,11 @@ def leverage(G: nx.MultiDiGraph, model: ChainModel) -> dict[Node, dict[str, Any]
     ...                 ("h", "c", "cbec:hasCause")]:
     ...     _ = G.add_edge(u, v, key=k)
     >>> r = leverage(G, m)["m"]
-    >>> r["problems"], r["by_group"], r["score"]
-    (['c', 'h'], {'causes': 1, 'challenges': 1}, 2)
+    >>> r["problems"], r["by_group"], r["score"], r["stated_score"]
+    (['c', 'h'], {'causes': 1, 'challenges': 1}, 2, 0)
     """
     adj = GraphAdjacency(G, model)
+    stated = GraphAdjacency(stated_links(G), model)
     result = {}
     for n in nodes_in_order(G, layer="remedy"):
         problems = sorted(reached(adj, n))
@@ -145,8 +148,25 @@ def leverage(G: nx.MultiDiGraph, model: ChainModel) -> dict[Node, dict[str, Any]
             "problems": problems,
             "by_group": by_group,
             "score": len(problems),
+            "stated_score": len(reached(stated, n)),
         }
     return result
+
+
+def stated_links(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """``G`` with only the links the source states (what a curator inferred left out).
+
+    >>> G = nx.MultiDiGraph()
+    >>> _ = G.add_edge("a", "b", key="k", stated=True); _ = G.add_edge("a", "c", key="k")
+    >>> sorted(stated_links(G).edges())
+    [('a', 'b')]
+    """
+    S = nx.MultiDiGraph()
+    S.add_nodes_from(G.nodes(data=True))
+    S.add_edges_from(
+        (u, v, k, d) for u, v, k, d in G.edges(keys=True, data=True) if d.get("stated")
+    )
+    return S
 
 
 def leverage_scores(G: nx.MultiDiGraph, model: ChainModel) -> dict[Node, int]:

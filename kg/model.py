@@ -72,7 +72,7 @@ SELECT ?q ?label WHERE {
 
 _CLASSES_QUERY = """
 SELECT ?c ?super ?layer ?key ?order ?plural ?label WHERE {
-  ?c rdfs:subClassOf* cbec:DomainConcept .
+  { ?c rdfs:subClassOf* cbec:DomainConcept } UNION { ?c cbec:groupKey ?anyKey }
   FILTER(isIRI(?c))
   OPTIONAL { ?c rdfs:subClassOf ?super . FILTER(isIRI(?super)) }
   OPTIONAL { ?c cbec:layer ?layer }
@@ -246,9 +246,14 @@ class ChainModel:
         return order
 
     def _first(self, types: Iterable[str], attribute: str) -> Any:
-        """The ``attribute`` of the most specific of ``types`` that has one."""
+        """The ``attribute`` of the most specific of ``types`` that has one: the classes no other
+        of ``types`` is a sub-class of come first, then their super-classes, nearest first."""
+        given = set(types)
+        leaves = sorted(
+            t for t in given if not any(o != t and t in self.ancestors(o) for o in given)
+        )
         best: tuple[int, str, Any] | None = None
-        for t in sorted(set(types)):
+        for t in leaves:
             for depth, c in enumerate(self.ancestors(t)):
                 value = getattr(self.classes[c], attribute) if c in self.classes else None
                 if value is not None:

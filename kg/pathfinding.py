@@ -120,6 +120,7 @@ def _step(
         "direction": direction,
         "reading": reading,
         "along_chain": bool(along_chain),
+        "outside_chain": relation is None or not relation.walked,
         "stated": bool(data.get("stated")),
         "recorded": bool(data.get("recorded", True)),
         "rationale": data.get("rationale") or None,

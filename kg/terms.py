@@ -50,12 +50,13 @@ class Match:
 
 
 def normalise_label(text: str) -> str:
-    """Case-folded, whitespace-free form used for matching.
+    """Case-folded form used for matching, without whitespace or hyphens ("brand building"
+    matches "brand-building").
 
-    >>> normalise_label("  Credit  Guarantee ")
-    'creditguarantee'
+    >>> normalise_label("  Credit  Guarantee "), normalise_label("Brand-building")
+    ('creditguarantee', 'brandbuilding')
     """
-    return re.sub(r"\s+", "", text).casefold()
+    return re.sub(r"[\s\-‐‑–]+", "", text).casefold()
 
 
 def label_index(backend: Backend) -> list[Match]:
@@ -132,7 +133,12 @@ def resolve(
     exact = [m for m in index if key in (normalise_label(m.label_en), normalise_label(m.label_zh))]
     if len(exact) == 1:
         return exact[0]
-    partial = exact or [m for m in index if _fragment_of(key, m)] or _word_matches(term, index)
+    if exact:
+        partial = exact
+    else:  # a fragment of a label, or its words in any order: all of them are candidates
+        fragments = [m for m in index if _fragment_of(key, m)]
+        seen = {m.iri for m in fragments}
+        partial = fragments + [m for m in _word_matches(term, index) if m.iri not in seen]
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -154,13 +160,16 @@ _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
 
 
 def words(text: str) -> set[str]:
-    """The words of a label, case-folded (hyphenated words kept whole and split).
+    """The words of a label, case-folded: hyphenated words kept whole and split, and plural
+    English words also in the singular.
 
-    >>> sorted(words("Shortage of cross-border talent"))
-    ['border', 'cross', 'cross-border', 'of', 'shortage', 'talent']
+    >>> sorted(words("Shortage of cross-border talents"))
+    ['border', 'cross', 'cross-border', 'of', 'shortage', 'talent', 'talents']
     """
     found = {w.casefold() for w in _WORD.findall(text)}
-    return found | {part for w in found for part in w.split("-")}
+    found |= {part for w in found for part in w.split("-")}
+    plural = {w for w in found if len(w) > 3 and w.endswith("s") and not w.endswith("ss")}
+    return found | {w[:-1] for w in plural if w.isascii()}
 
 
 def _word_matches(term: str, index: list[Match]) -> list[Match]:

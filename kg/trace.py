@@ -65,25 +65,72 @@ def _links(backend: Backend, nodes: set[str], model: ChainModel) -> list[dict[st
         for r in backend.query(text).rows
         if str(r[3]) in nodes and model.relation(str(r[2])) is not None
     ]
-    rows.sort(key=lambda r: tuple(str(x) for x in r[1:4]))
-    link_ev = fetch_evidence(backend, {str(r[0]) for r in rows})
+    rationales: dict[str, dict[str, str]] = {}
+    for r in sorted(rows, key=lambda r: str(r[5])):  # one rationale per language, stable
+        if r[5] is not None:
+            lang = getattr(r[5], "language", None) or ""
+            rationales.setdefault(str(r[0]), {}).setdefault(lang, str(r[5]))
+    unique = {str(r[0]): r for r in sorted(rows, key=lambda r: tuple(str(x) for x in r))}
+    link_ev = fetch_evidence(backend, set(unique))
     links = []
-    for link, s, p, o, mode, rationale in rows:
+    for link, s, p, o, mode, _ in sorted(unique.values(), key=lambda r: tuple(map(str, r[1:4]))):
         stated = mode == CBEC.Stated
-        links.append(
-            {
-                "source": str(s),
-                "predicate": curie(str(p)),
-                "target": str(o),
-                "stated": bool(stated),
-                "rationale": None if rationale is None else str(rationale),
-                "evidence": [
-                    {"section": e["section"], "quote": e["quote"], "stated": bool(stated)}
-                    for e in link_ev.get(str(link), [])
-                ],
-            }
-        )
+        by_lang = rationales.get(str(link), {})
+        entry: dict[str, Any] = {
+            "source": str(s),
+            "predicate": curie(str(p)),
+            "target": str(o),
+            "stated": bool(stated),
+            "rationale": by_lang.get("en") or next(iter(by_lang.values()), None),
+            "evidence": [
+                {"section": e["section"], "quote": e["quote"], "stated": bool(stated)}
+                for e in link_ev.get(str(link), [])
+            ],
+        }
+        if by_lang:
+            entry["rationales"] = by_lang
+        links.append(entry)
     return links
+
+
+def _context(adjacency: BackendAdjacency, focus: str, nodes: set[str]) -> set[str]:
+    """What the chain around ``focus`` rests on or is explained by, outside the chain: the
+    drivers of its trends, what its remedies rest on or concern, the statistics and the like
+    that concern its problems and trends, and every node linked to the focus itself — only
+    nodes of no chain layer (drivers, laws, standards, categories, statistics …)."""
+
+    def of(layer: str) -> set[str]:
+        return {n for n in nodes if adjacency.layer(n) == layer}
+
+    found = adjacency.linked(focus)
+    found |= adjacency.step(of("outcome"), "driver", along=False)
+    found |= adjacency.step(of("remedy"), "context", along=True)
+    found |= adjacency.step(of("problem") | of("outcome"), "context", along=False)
+    # only what lies outside the chain: a remedy or an actor that merely *concerns* a node of
+    # the chain must not be listed as if it remedied or carried out anything
+    return {n for n in found - nodes if adjacency.layer(n) is None}
+
+
+def _stated_only(
+    model: ChainModel, adjacency: BackendAdjacency, focus: str, links: list[dict[str, Any]]
+) -> set[str]:
+    """The nodes the trace reaches through links the paper states (no curator's inference)."""
+    import networkx as nx
+
+    from kg.chain import GraphAdjacency
+
+    G = nx.MultiDiGraph()
+    for link in links:
+        if link["stated"]:
+            G.add_edge(link["source"], link["target"], key=link["predicate"])
+    G.add_node(focus)
+    for n in G:
+        G.nodes[n]["layer"] = adjacency.layer(n)
+    reached = around(GraphAdjacency(G, model), focus)
+    stated_links = [lk for lk in links if lk["stated"]]
+    touching = {lk["source"] for lk in stated_links if lk["target"] in reached}
+    touching |= {lk["target"] for lk in stated_links if lk["source"] in reached}
+    return reached | touching
 
 
 def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict[str, Any]:
@@ -96,20 +143,25 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
         by_iri[focus.iri] = focus
     layers = {m.iri: model.layer_of(m.types) for m in by_iri.values()}
     adjacency = BackendAdjacency(backend, model, layers)
-    nodes = around(adjacency, focus.iri)
+    chain = around(adjacency, focus.iri)
+    nodes = chain | _context(adjacency, focus.iri, chain)
     links = _links(backend, nodes, model)
     ev = fetch_evidence(backend, nodes)
     names = fetch_labels(backend, nodes - set(by_iri))
+    stated = _stated_only(model, adjacency, focus.iri, links)
 
-    problems = {n for n in nodes if adjacency.layer(n) == "problem"}
-    remedies = {n for n in nodes if adjacency.layer(n) == "remedy"}
+    problems = {n for n in chain if adjacency.layer(n) == "problem"}
+    remedies = {n for n in chain if adjacency.layer(n) == "remedy"}
     causes: dict[str, list[str]] = {}
     for effect, cause in adjacency.pairs(problems, "causal", along=True):
-        if cause in nodes:
+        if cause in chain:
             causes.setdefault(effect, []).append(cause)
     responsible: dict[str, list[str]] = {}
     for remedy, actor in adjacency.pairs(remedies, "responsibility", along=True):
         responsible.setdefault(remedy, []).append(actor)
+
+    def types_of(iri: str) -> list[str]:
+        return list(by_iri[iri].types) if iri in by_iri else adjacency.types.get(iri, [])
 
     def item(iri: str) -> dict[str, Any]:
         m = by_iri.get(iri)
@@ -117,9 +169,10 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
             "en": curie(iri),
             "zh": curie(iri),
         }
+        kinds = types_of(iri)
         out: dict[str, Any] = {
             "iri": iri,
-            "type": m.type if m is not None else "",
+            "type": m.type if m is not None else (kinds[0] if kinds else ""),
             "label": label,
             "evidence": [
                 {"section": e["section"], "quote": e["quote"], "stated": True}
@@ -130,22 +183,30 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
             out["actors"] = sorted(responsible.get(iri, []))
         elif iri in problems:
             out["causes"] = sorted(causes.get(iri, []))
+        if iri not in stated:
+            out["via_inferred"] = True
         return out
+
+    def paper_order(iri: str) -> tuple[Any, ...]:
+        starts = [e["start"] for e in ev.get(iri, []) if e["start"] is not None]
+        return (min(starts) if starts else float("inf"), names.get(iri, {}).get("en", ""), iri)
 
     result: dict[str, Any] = {"focus": item(focus.iri)}
     groups = model.group_keys()
     for key in groups:
         result[key] = []
-    for iri in sorted(nodes):
-        group = model.group_of(by_iri[iri].types) if iri in by_iri else None
+    for iri in sorted(nodes, key=paper_order):
+        group = model.group_of(types_of(iri))
         if group in result:
             result[group].append(item(iri))
     result["links"] = links
     focus_group = model.group_of(focus.types)
     focus_class = focus.type or "cbec:DomainConcept"
+    in_chain = len(chain) > 1 or adjacency.layer(focus.iri) in ("problem", "remedy", "outcome")
+    chain_groups = [c.group for c in model.groups() if c.layer]
     result["none"] = {
         key: empty_statement(model, key, focus_class)
         for key in groups
-        if not result[key] and key != focus_group
+        if in_chain and key in chain_groups and not result[key] and key != focus_group
     }
     return result

@@ -58,6 +58,8 @@ def test_groups_in_display_order_with_both_headings(model):
         "actions",
         "trends",
         "actors",
+        "related",
+        "statistics",
     ]
     assert [model.heading(g, "zh") for g in model.group_keys()] == [
         "困境",
@@ -67,6 +69,8 @@ def test_groups_in_display_order_with_both_headings(model):
         "具体措施",
         "趋势",
         "主体",
+        "相关：驱动因素、法律、标准等",
+        "统计数据",
     ]
     assert model.heading("causes") == "Causes"
 
@@ -75,7 +79,9 @@ def test_subclasses_inherit_layer_and_group(model):
     assert model.group_of(["cbec:Platform"]) == "actors"  # Platform ⊑ Actor
     assert model.layer_of(["cbec:Effect"]) == "problem"
     assert model.layer_of(["cbec:Action", "cbec:Remedy"]) == "remedy"
-    assert model.group_of(["cbec:Policy"]) is None
+    assert model.group_of(["cbec:Policy"]) == "related"  # every other domain class
+    assert model.group_of(["cbec:Observation"]) == "statistics"
+    assert model.layer_of(["cbec:Policy"]) is None  # ...outside the chain
     assert model.ancestors("cbec:Platform")[:2] == ["cbec:Platform", "cbec:Actor"]
     assert model.class_label("cbec:Effect", "zh") == "后果"
 

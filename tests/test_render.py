@@ -59,9 +59,9 @@ TRACE = {
 def test_trace_text_nests_causes_and_names_who_acts():
     lines = trace_text(TRACE, "en", {"causes": "Causes", "actions": "Actions"}).splitlines()
     assert lines[0] == "Trace of Credit gap [cbec:Cause] <urn:h>"
-    c1 = lines.index("  • Payment risk")
+    c1 = lines.index("  • Payment risk  §3.1 「支付」")  # its own quote or its link's
     assert lines[c1 + 1] == f"    • {EVIL}"  # a cause's cause is indented beneath it
-    assert "  • Payment law  — Government" in lines
+    assert "  • Payment law  — Government  §3.1 「支付」" in lines
     assert "  The paper states no effects for this challenge." in lines
     assert "  Payment law —addresses→ Payment risk  [INFERRED: read into 3.1]" in lines
 
@@ -121,6 +121,7 @@ def test_console_tables_print_labels_as_text_not_markup():
                     "type": "cbec:Action",
                     "by_group": {"causes": 1},
                     "score": 1,
+                    "stated_score": 1,
                 }
             ]
         },

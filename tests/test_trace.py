@@ -63,6 +63,8 @@ def test_json_contract(tree):
         "actions",
         "trends",
         "actors",
+        "related",
+        "statistics",
     ]
     for key in model.group_keys():
         for item in t[key]:
@@ -71,7 +73,15 @@ def test_json_contract(tree):
             for ev in item["evidence"]:
                 assert set(ev) == {"section", "quote", "stated"} and ev["stated"] is True
     for link in t["links"]:
-        assert set(link) == {"source", "predicate", "target", "stated", "rationale", "evidence"}
+        assert {"source", "predicate", "target", "stated", "rationale", "evidence"} <= set(link)
+        assert set(link) - {"rationales"} == {
+            "source",
+            "predicate",
+            "target",
+            "stated",
+            "rationale",
+            "evidence",
+        }
     assert t["focus"]["iri"] == FX + "h1"
 
 
@@ -102,12 +112,46 @@ def test_challenge_trace_by_hand(tree):
         "actions": ["a1", "a2", "a3"],
         "trends": ["t1", "t2"],
         "actors": ["gov", "plat"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
     assert t["none"] == {}
     items = {i["iri"].removeprefix(FX): i for k in ("actions", "causes") for i in t[k]}
     assert [a.removeprefix(FX) for a in items["a1"]["actors"]] == ["gov"]
     assert items["a2"]["actors"] == []
     assert [c.removeprefix(FX) for c in items["c1"]["causes"]] == ["c5"]
+
+
+def test_what_only_inferred_links_reach_is_marked(tree):
+    t = trace(tree, "Credit gap")
+    via = {
+        i["iri"].removeprefix(FX)
+        for k in t
+        if isinstance(t[k], list) and k != "links"
+        for i in t[k]
+        if i.get("via_inferred")
+    }
+    # through stated links alone h1 reaches c1, c2, m1 and its actions a1, a2, t1 and gov; the
+    # tree's links (c1 → c5, e1 → h1, a3 → c5) have no record and m2 → t2 is inferred
+    assert via == {"c5", "e1", "a3", "m2", "t2", "plat"}
+
+
+def test_context_shows_drivers_and_what_a_focus_outside_the_chain_touches():
+    extra = """
+id:fx-d1 a cbec:Driver ; skos:prefLabel "Big data"@en , "大数据"@zh .
+id:fx-t1 cbec:hasDriver id:fx-d1 .
+id:fx-link-d1 a cbec:Link ; cbec:linkSubject id:fx-t1 ; cbec:linkPredicate cbec:hasDriver ;
+    cbec:linkObject id:fx-d1 ; cbec:assertion cbec:Stated ; cbec:evidence id:fx-ev-h1a ."""
+    g = fixture_graph(TREE + extra)
+    materialise_inverses(g)
+    backend = MemoryBackend(g)
+    t = trace(backend, "Digitalisation")
+    assert groups(t)["related"] == ["d1"]  # the trend's driver, beside the chain
+    d = trace(backend, "Big data")
+    # a driver is outside the chain: its trace is the chain of the trend it drives, and no
+    # "the paper states no …" sentence pretends the chain was asked for and found empty
+    assert groups(d)["trends"] == ["t1"] and groups(d)["related"] == ["d1"]
+    island = trace(backend, "Government")  # an actor responsible for a1 only
+    assert "a1" in groups(island)["actions"]
 
 
 def test_a_cause_deep_in_the_tree_reaches_its_remedy(tree):
@@ -121,6 +165,7 @@ def test_a_cause_deep_in_the_tree_reaches_its_remedy(tree):
         "actions": ["a3"],
         "trends": ["t2"],
         "actors": ["plat"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
 
 
@@ -145,6 +190,7 @@ def test_an_action_traces_to_its_countermeasure_not_its_siblings(tree):
         "causes": ["c2", "c3"],
         "countermeasures": ["m1"],
         "actions": ["a2"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
     assert set(t["none"]) == {"trends", "actors"}
 
@@ -160,6 +206,7 @@ def test_a_countermeasure_traces_through_its_actions(tree):
         "actions": ["a3"],
         "trends": ["t2"],
         "actors": ["plat"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
 
 
@@ -174,6 +221,7 @@ def test_a_trend_traces_back_to_the_problems(tree):
         "actions": ["a1"],
         "trends": ["t1"],
         "actors": ["gov"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
 
 
@@ -188,6 +236,7 @@ def test_an_actor_traces_through_what_it_must_do(tree):
         "actions": ["a3"],
         "trends": ["t2"],
         "actors": ["plat"],
+        "statistics": ["obs"],  # the observation substantiates h1
     }
 
 
@@ -276,3 +325,15 @@ def test_unknown_term_suggests(runner):
     result = runner.invoke(main, ["trace", "brand bilding"])
     assert result.exit_code == 2
     assert "no node matches 'brand bilding'; did you mean:" in result.output
+
+
+def test_the_pandemic_is_traced_to_the_finding_it_drives():
+    # §1.2: 疫情期间人们的购物方式有所改变…因此，电商用户人数日渐增多
+    g = load_graph()
+    materialise_inverses(g)
+    t = trace(MemoryBackend(g), "COVID-19")
+    assert t["focus"]["iri"] == str(ID["driver-covid-19"])
+    assert str(ID["finding-import-users-grow"]) in {i["iri"] for i in t["related"]}
+    assert t["none"] == {}  # outside the chain: nothing is claimed to be missing
+    drives = [lk for lk in t["links"] if lk["predicate"] == "cbec:hasDriver"]
+    assert drives and drives[0]["stated"] and drives[0]["evidence"][0]["section"] == "1.2"

@@ -91,7 +91,8 @@ def _leverage_table(data: dict[str, Any], top: int) -> Table:
     for i, r in enumerate(data["leverage"]["ranking"][:top], 1):
         reached = ", ".join(f"{n} {g}" for g, n in sorted(r["by_group"].items())) or "–"
         kind = r["type"].removeprefix("cbec:")
-        table.add_row(str(i), escape(r["label_en"]), kind, reached, str(r["score"]))
+        score = f"{r['score']} ({r['stated_score']} stated)"
+        table.add_row(str(i), escape(r["label_en"]), kind, reached, score)
     return table
 
 

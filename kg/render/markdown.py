@@ -13,7 +13,7 @@ import re
 from typing import Any
 
 from kg.namespaces import curie
-from kg.render.text import chain_groups, label_in, quote_of
+from kg.render.text import best_quote, chain_groups, label_in, quote_of, rationale_in
 
 __all__ = ["analysis_markdown", "escape", "table", "trace_markdown"]
 
@@ -44,47 +44,70 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def trace_markdown(
-    t: dict[str, Any], lang: str = "en", headings: dict[str, str] | None = None
+    t: dict[str, Any],
+    lang: str = "en",
+    headings: dict[str, str] | None = None,
+    readings: dict[str, str] | None = None,
 ) -> str:
     """A trace (:func:`kg.trace.trace`) as Markdown: one table per group, then every link.
 
-    ``headings`` maps group keys to headings (from the ontology, see
-    :meth:`kg.model.ChainModel.heading`); the keys are used when it is absent.
+    ``headings`` maps group keys to headings and ``readings`` relation CURIEs to their names
+    (both from the ontology, see :class:`kg.model.ChainModel`); keys and CURIEs are used when
+    they are absent.
     """
+    headings, readings = headings or {}, readings or {}
+    zh = lang == "zh"
     names = {item["iri"]: label_in(item, lang) for _, items in chain_groups(t) for item in items}
     names.setdefault(t["focus"]["iri"], label_in(t["focus"], lang))
     focus = t["focus"]
+    sections = {ev["section"] for ev in focus["evidence"]}
     out = [
         f"## {escape(label_in(focus, lang))}",
         "",
         f"`{curie(focus['iri'])}` ({focus['type']})",
         "",
     ]
+    header = (
+        ["节点", "实施主体", "章节", "引文"] if zh else ["node", "who acts", "section", "quote"]
+    )
+    via = "（经推断关系）" if zh else " (via an inferred link)"
     for key, items in chain_groups(t):
-        out += [f"### {escape((headings or {}).get(key, key))}", ""]
+        none = t.get("none", {}).get(key)
+        if not items and not none:
+            continue
+        out += [f"### {escape(headings.get(key, key))}", ""]
         if not items:
-            none = t.get("none", {}).get(key, {})
-            out += [escape(none.get(lang, "(none)")) if none else "(none)", ""]
+            out += [escape(none.get(lang, "")), ""]
             continue
         rows = []
         for item in items:
-            ev = item["evidence"][0] if item["evidence"] else {"section": "", "quote": ""}
+            ev = best_quote(item, sections, t["links"]) or {"section": "", "quote": ""}
             actors = ", ".join(names.get(a, curie(a)) for a in item.get("actors", []))
-            rows.append([label_in(item, lang), actors, ev["section"], ev["quote"]])
-        out += [*table(["node", "who acts", "section", "quote"], rows), ""]
+            label = label_in(item, lang) + (via if item.get("via_inferred") else "")
+            rows.append([label, actors, ev["section"], ev["quote"]])
+        out += [*table(header, rows), ""]
     rows = []
     for link in t["links"]:
-        status = "stated" if link["stated"] else f"inferred: {link.get('rationale') or ''}"
+        why = rationale_in(link, lang)
+        if link["stated"]:
+            status = "原文陈述" if zh else "stated"
+        else:
+            status = f"{'推断' if zh else 'inferred'}: {why}"
         rows.append(
             [
                 names.get(link["source"], curie(link["source"])),
-                link["predicate"],
+                readings.get(link["predicate"], link["predicate"]),
                 names.get(link["target"], curie(link["target"])),
                 status,
                 "; ".join(quote_of(e) for e in link.get("evidence", [])),
             ]
         )
-    out += ["### Links", "", *table(["from", "relation", "to", "status", "evidence"], rows)]
+    link_header = (
+        ["起点", "关系", "终点", "性质", "证据"]
+        if zh
+        else ["from", "relation", "to", "status", "evidence"]
+    )
+    out += ["### " + ("关系" if zh else "Links"), "", *table(link_header, rows)]
     return "\n".join(out) + "\n"
 
 
@@ -128,7 +151,7 @@ def _leverage(data: dict[str, Any], top: int) -> list[str]:
             _name(r),
             r["type"],
             ", ".join(f"{n} {g}" for g, n in sorted(r["by_group"].items())) or "–",
-            str(r["score"]),
+            f"{r['score']} ({r['stated_score']} stated)",
         ]
         for i, r in enumerate(ranking, 1)
     ]

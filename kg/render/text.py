@@ -14,6 +14,7 @@ from typing import Any
 from kg.namespaces import curie
 
 __all__ = [
+    "best_quote",
     "chain_groups",
     "checks_text",
     "gaps_text",
@@ -22,6 +23,7 @@ __all__ = [
     "prefixes_text",
     "queries_text",
     "quote_of",
+    "rationale_in",
     "trace_text",
 ]
 
@@ -35,12 +37,14 @@ _WORDS = {
         "links": "Links ({n}, {k} inferred)",
         "stated": "stated",
         "inferred": "INFERRED",
+        "via": "  (via an inferred link)",
     },
     "zh": {
         "trace": "追溯",
         "links": "关系（{n} 条，其中推断 {k} 条）",
         "stated": "原文陈述",
         "inferred": "推断",
+        "via": "（经推断关系）",
     },
 }
 
@@ -61,8 +65,34 @@ def chain_groups(t: dict[str, Any]) -> list[tuple[str, list[dict[str, Any]]]]:
     return [(k, v) for k, v in t.items() if k not in _NOT_GROUPS and isinstance(v, list)]
 
 
-def _first_quote(item: dict[str, Any]) -> str:
-    return f"  {quote_of(item['evidence'][0])}" if item["evidence"] else ""
+def rationale_in(link: dict[str, Any], lang: str) -> str:
+    """A link's rationale in ``lang`` (else the other language, else the default one)."""
+    by_lang = link.get("rationales") or {}
+    other = "zh" if lang == "en" else "en"
+    return str(by_lang.get(lang) or by_lang.get(other) or link.get("rationale") or "")
+
+
+def best_quote(
+    item: dict[str, Any], sections: set[str], links: list[dict[str, Any]]
+) -> dict[str, Any] | None:
+    """The quote to show beside an item: its own quote from the focus's sections if it has one;
+    else its own quote from a section where the links that bring it into the trace are quoted;
+    else such a link's quote; else its first quote."""
+    own = item["evidence"]
+    touching = [
+        ev
+        for link in links
+        if item["iri"] in (link["source"], link["target"])
+        for ev in link["evidence"]
+    ]
+    near = {ev["section"] for ev in touching}
+    for wanted in (sections, near):
+        for ev in own:
+            if ev["section"] in wanted:
+                return dict(ev)
+    if touching:
+        return dict(touching[0])
+    return dict(own[0]) if own else None
 
 
 def _tree_lines(
@@ -72,7 +102,8 @@ def _tree_lines(
     name: dict[str, str],
     who: Callable[[dict[str, Any]], str],
 ) -> list[str]:
-    """A group's members, each cause indented beneath the problem it produces."""
+    """A group's members, each cause indented beneath the problem it produces; ``who`` gives
+    the rest of an item's line (who acts, marks, the quote)."""
     members = {item["iri"] for item in group}
     children = {c for item in group for c in item.get("causes", []) if c in members}
     printed: set[str] = set()
@@ -81,7 +112,7 @@ def _tree_lines(
     def show(item: dict[str, Any], depth: int) -> None:
         printed.add(item["iri"])
         mark = "*" if item["iri"] == focus else "•"
-        text = f"{name[item['iri']]}{who(item)}{_first_quote(item)}"
+        text = f"{name[item['iri']]}{who(item)}"
         lines.append(f"{'  ' * depth}  {mark} {text}")
         for child in item.get("causes", []):
             if child in members and child not in printed:
@@ -96,38 +127,51 @@ def _tree_lines(
     return lines
 
 
-def trace_text(t: dict[str, Any], lang: str = "en", headings: dict[str, str] | None = None) -> str:
+def trace_text(
+    t: dict[str, Any],
+    lang: str = "en",
+    headings: dict[str, str] | None = None,
+    readings: dict[str, str] | None = None,
+) -> str:
     """A trace as text: the problem tree (effects above, causes below, indented), the remedy tree
-    (countermeasures with their actions and who must act), the trends and actors, and every
-    link with its evidence. ``headings`` maps group keys to headings (from the ontology)."""
-    headings = headings or {}
+    (countermeasures with their actions and who must act), the trends and actors, what else the
+    chain rests on, and every link with its evidence. ``headings`` maps group keys to headings
+    and ``readings`` relation CURIEs to their names in ``lang`` (both from the ontology)."""
+    headings, readings = headings or {}, readings or {}
     items = {item["iri"]: item for _, group in chain_groups(t) for item in group}
     focus = t["focus"]
     items.setdefault(focus["iri"], focus)
     name = {iri: label_in(item, lang) for iri, item in items.items()}
 
+    words = _WORDS.get(lang, _WORDS["en"])
+    sections = {ev["section"] for ev in focus["evidence"]}
+
     def who(item: dict[str, Any]) -> str:
         actors = [name.get(a, curie(a)) for a in item.get("actors", [])]
-        return f"  — {', '.join(actors)}" if actors else ""
+        text = f"  — {', '.join(actors)}" if actors else ""
+        text += words["via"] if item.get("via_inferred") else ""
+        quote = best_quote(item, sections, t["links"])
+        return text + (f"  {quote_of(quote)}" if quote else "")
 
-    words = _WORDS.get(lang, _WORDS["en"])
     lines = [f"{words['trace']} {label_in(focus, lang)} [{focus['type']}] <{curie(focus['iri'])}>"]
     lines += [f"  {quote_of(ev)}" for ev in focus["evidence"][:3]]
     for key, group in chain_groups(t):
-        lines += ["", f"{headings.get(key, key)} ({len(group)})"]
         if not group:
             none = t.get("none", {}).get(key)
-            lines.append(f"  {none.get(lang, '')}" if none else "  (none)")
+            if none:
+                lines += ["", f"{headings.get(key, key)} (0)", f"  {none.get(lang, '')}"]
             continue
+        lines += ["", f"{headings.get(key, key)} ({len(group)})"]
         lines += _tree_lines(group, items, focus["iri"], name, who)
     inferred = sum(not link["stated"] for link in t["links"])
     lines += ["", words["links"].format(n=len(t["links"]), k=inferred)]
     for link in t["links"]:
-        why = link.get("rationale") or ""
+        why = rationale_in(link, lang)
         status = words["stated"] if link["stated"] else f"{words['inferred']}: {why}"
         src = name.get(link["source"], curie(link["source"]))
         dst = name.get(link["target"], curie(link["target"]))
-        lines.append(f"  {src} —{link['predicate'].removeprefix('cbec:')}→ {dst}  [{status}]")
+        relation = readings.get(link["predicate"]) or link["predicate"].removeprefix("cbec:")
+        lines.append(f"  {src} —{relation}→ {dst}  [{status}]")
         lines += [f"      {quote_of(ev)}" for ev in link.get("evidence", [])]
     return "\n".join(lines) + "\n"
 
@@ -174,7 +218,12 @@ def path_text(found: dict[str, Any], lang: str = "en") -> str:
                 status = f"inferred: {step.get('rationale') or ''}".rstrip(": ")
             else:
                 status = "no link record: unvalidated"
-            off = "" if step.get("along_chain", True) else "  [against the chain]"
+            if step.get("along_chain", True):
+                off = ""
+            elif step.get("outside_chain"):
+                off = "  [outside the chain]"
+            else:
+                off = "  [against the chain]"
             reading = step["reading"].get(lang) or step["predicate"]
             src, dst = step[f"from_label_{lang}"], step[f"to_label_{lang}"]
             lines.append(f"  {src} —{reading}→ {dst}  ({status}){off}")
