@@ -53,7 +53,8 @@ def test_markdown_report(data):
     assert "| Credit gap (信用缺口) | 3 (2 S / 1 I) | – |" in md
     assert "| Talent shortage (人才短缺) | 1 (0 S / 1 I) | 2 (2 S / 0 I) |" in md
     assert (
-        "| 1 | Credit supervision (信用监管) | cbec:Countermeasure | 3 causes, 2 challenges | 5 (2 stated) |"
+        "| 1 | Credit supervision (信用监管) | cbec:Countermeasure | 3 causes, 2 challenges"
+        " | 5 (2 stated) |"
         in md
     )
     assert "- 仅有中文 (仅有中文) (cbec:Cause), in the tree of Talent shortage (人才短缺)" in md
