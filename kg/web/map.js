@@ -670,6 +670,8 @@
     return parts;
   }
 
+  let shownFor = null;  // what the panel last answered for: scroll to it when that changes
+
   function renderInfo(lit) {
     let parts = [];
     if (state.path.length === 2) {
@@ -700,6 +702,12 @@
         .forEach((k) => parts.push(el('p', 'kg-note', t(k))));
     }
     setChildren(info, parts);
+    const answering = state.focus || state.path.join(',');
+    if (answering !== shownFor) {
+      shownFor = answering;
+      const side = document.getElementById('kg-side');
+      side.scrollTop = answering ? info.offsetTop - side.offsetTop : 0;
+    }
   }
 
   // ---- the table of the chain ----------------------------------------------------------------
