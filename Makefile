@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench bench-scale clean
+.PHONY: run test lint bench bench-scale screenshots clean
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
@@ -26,6 +26,11 @@ bench: $(VENV)/.installed-test
 SIZES ?= 10k,100k,1M
 bench-scale: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)
+
+# the README's screenshots of the maps (docs/map.png, docs/map-talent.png, docs/screenshots.json),
+# taken in the system Chromium from the current data; a test fails when they are out of date
+screenshots: $(VENV)/.installed-test
+	$(BIN)/kg map --out outputs --docs docs
 
 $(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)
