@@ -93,8 +93,9 @@ def test_predicted_lines_are_the_lines_vis_network_draws(maps, open_page):
             )
             assert drawn
             for label, font, wrap, count, width in drawn:
-                lines = label_lines(label, font, wrap)
-                assert len(lines) == count, (label, font, wrap)
-                predicted = max(text_width(line, font) for line in lines)
-                assert width == pytest.approx(predicted, rel=0.03), label
+                # a line exactly as wide as the limit may break either way: both are predicted
+                ways = [label_lines(label, font, wrap, eps) for eps in (0.5, -0.5)]
+                assert count in {len(lines) for lines in ways}, (label, font, wrap)
+                widths = [max(text_width(line, font) for line in lines) for lines in ways]
+                assert min(widths) * 0.97 <= width <= max(widths) * 1.01, label
             page.page.context.close()

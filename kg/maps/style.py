@@ -137,20 +137,22 @@ def text_width(text: str, font: float) -> float:
     return sum(map(_char_width, text)) * font / 1000
 
 
-#: Widths this close to the limit count as over it (the browser's measures are not exact).
+#: Widths this close to the limit may count as over it or not: the browser's measures of text
+#: are not exact, so a line exactly as wide as the limit may break either way.
 _EPS = 0.5
 
 
-def label_lines(text: str, font: float, wrap: float) -> list[str]:
+def label_lines(text: str, font: float, wrap: float, eps: float = _EPS) -> list[str]:
     """``text`` wrapped at ``wrap`` canvas units exactly as vis-network 9 wraps a label
     (``LabelSplitter.splitStringIntoLines``): spaces are kept as words of their own and, while
     a line is being filled, measured with the space joining them (so each gap counts three
-    spaces); a word wider than the line is cut after the first character that overflows."""
-    return list(_lines(text, font, wrap))
+    spaces); a word wider than the line is cut after the first character that overflows.
+    Widths within ``eps`` below the limit count as over it (``-eps`` to count them as under)."""
+    return list(_lines(text, font, wrap, eps))
 
 
 @functools.lru_cache(maxsize=65536)
-def _lines(text: str, font: float, wrap: float) -> tuple[str, ...]:
+def _lines(text: str, font: float, wrap: float, eps: float) -> tuple[str, ...]:
     """:func:`label_lines`, cached: maps are laid out several times with the same labels."""
     marked = re.sub(r"([^\r][^ ]*)( +)", "\\1\r\\2\r", re.sub(r"^( +)", "\\1\r", text))
     words = marked.split("\r")
@@ -159,13 +161,13 @@ def _lines(text: str, font: float, wrap: float) -> tuple[str, ...]:
         fitted, w = "", 0
         while w < len(words):
             candidate = fitted + (" " if fitted else "") + words[w]
-            if text_width(candidate, font) > wrap - _EPS:
+            if text_width(candidate, font) > wrap - eps:
                 break
             fitted, w = candidate, w + 1
         if w == 0:
             word = words[0]
             cut = 0
-            while cut < len(word) and text_width(word[:cut], font) <= wrap - _EPS:
+            while cut < len(word) and text_width(word[:cut], font) <= wrap - eps:
                 cut += 1
             lines.append(word[:cut])
             words[0] = word[cut:]
@@ -187,7 +189,8 @@ def node_extent(
 ) -> tuple[float, float, float]:
     """``(width, above, below)`` of a node and its label in canvas units around its centre: the
     widest of its labels (one per language), the shape above the centre, the shape and the
-    tallest label below it. A larger ``font`` than the class's wraps proportionally wider.
+    tallest label below it (the widest and tallest way a line exactly as wide as the limit may
+    break). A larger ``font`` than the class's wraps proportionally wider.
 
     >>> w, above, below = node_extent("cbec:Trend", 22, ["Digital trade", "数字贸易"])
     >>> above, below > above
@@ -200,8 +203,9 @@ def node_extent(
     for text in labels:
         if not text:
             continue
-        lines = label_lines(text, font, wrap)
-        width = max(width, max(text_width(line, font) for line in lines))
-        height = max(height, len(lines) * font)
+        for eps in (_EPS, -_EPS):  # a line as wide as the limit may break either way: room for both
+            lines = label_lines(text, font, wrap, eps)
+            width = max(width, max(text_width(line, font) for line in lines))
+            height = max(height, len(lines) * font)
     below = size + (LABEL_GAP + 0.5 * font + height if height else 0)
     return width, size, below
