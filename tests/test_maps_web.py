@@ -151,6 +151,26 @@ def test_links_carry_evidence_and_inferred_ones_their_rationale(
     assert any(c["rationale"] and inferred[(s, o)] in c["rationale"] for c in cards)
 
 
+def test_the_panel_shows_the_figures_the_paper_cites_for_a_node(
+    kg_graph, chain_view, maps, open_page
+):
+    rows = kg_graph.query(
+        """SELECT ?n ?v WHERE { ?o a cbec:Observation ; cbec:substantiates ?n ; cbec:value ?v }"""
+    )
+    cited: dict[str, set[str]] = {}
+    for n, v in rows:
+        if str(n) in chain_view:
+            cited.setdefault(str(n), set()).add(str(v))
+    node, values = sorted(cited.items())[0]
+    page = open_page(maps["map"], f"#focus={node_key(node)}")
+    shown = page.js(
+        "() => Array.from(document.querySelectorAll('#kg-info .kg-figs .kg-fig'))"
+        ".map(f => f.textContent)"
+    )
+    assert len(shown) >= len(values)
+    assert all(any(f": {v} " in text for text in shown) for v in values)
+
+
 # --- the map's script walks the chain as kg.chain does --------------------------------------------
 
 
