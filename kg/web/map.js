@@ -413,7 +413,15 @@
 
   /** Put every node back where the chosen precomputed layout has it. */
   function restoreLayout() {
-    nodes.forEach((n) => { const p = at(n); network.moveNode(n.id, p[0], p[1]); });
+    nodes.forEach((n) => {
+      const p = at(n);
+      if (inPlace) {
+        body.nodes[n.id].x = p[0];
+        body.nodes[n.id].y = p[1];
+      } else {
+        network.moveNode(n.id, p[0], p[1]);
+      }
+    });
     redraw();
   }
 
