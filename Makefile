@@ -4,7 +4,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN     = $(VENV)/bin
 
-.PHONY: run test lint bench bench-scale docs clean
+.PHONY: run test lint bench bench-scale screenshots docs clean
 
 run: $(VENV)/.installed
 	$(BIN)/kg build
@@ -27,6 +27,11 @@ SIZES ?= 10k,100k,1M
 bench-scale: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)
 
+# the README's screenshots of the maps (docs/map.png, docs/map-talent.png, docs/screenshots.json),
+# taken in the system Chromium from the current data; a test fails when they are out of date
+screenshots: $(VENV)/.installed-test
+	$(BIN)/kg map --out outputs --docs docs
+
 $(VENV)/bin/pip:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -41,8 +46,9 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/pip
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(VENV)/.installed $@
 
-# the README's images: the brief's first page (needs Chromium, like the browser tests)
-docs: $(VENV)/.installed-test
+# the README's images: the maps (as `make screenshots`) and the brief's first page (needs
+# Chromium, like the browser tests)
+docs: screenshots
 	$(BIN)/kg build
 	$(BIN)/python -c "from kg.brief import screenshot_first_page as s; \
 	s('outputs/brief/brief.en.html', 'docs/brief.png')"

@@ -1,13 +1,15 @@
-"""Benchmark the interactive map at scale against a bare pyvis page of the same graph.
+"""Benchmark the interactive map at scale against a bare pyvis page of the same graph: size,
+build, first draw, and how long lighting a chain or filtering takes.
 
 A synthetic KG shaped like ours (challenges with causes, countermeasures with actions that
 address them, trends they support; bilingual labels and definitions, one evidence quote per
 node and per link, 85 % of links stated) is generated, projected with :func:`kg.graph.project`
 and drawn three ways:
 
-* ``cbec-kg map``      :func:`kg.maps.render_map`, what ``kg map`` writes;
+* ``cbec-kg map``      :func:`kg.maps.render_map`, what ``kg map`` writes (layered layout);
 * ``bare pyvis``       pyvis 0.3.2 as is, ``cdn_resources="in_line"``, physics off, the same
-                       positions, colours, shapes and sizes, English labels, no hover text;
+                       (layered) positions, colours, shapes and sizes, English labels, no hover
+                       text;
 * ``bare pyvis+title`` the same with the hover information our map carries (type, both labels,
                        definition, evidence) as pyvis ``title`` strings.
 
@@ -15,6 +17,16 @@ Both pyvis pages have pyvis' Bootstrap ``<link>``/``<script src>`` (a CDN) remov
 too, are offline. "Build" is layout + page from the projected graph; "first draw" is the time from
 navigation start until vis-network's first ``afterDrawing`` event in headless Chromium (system
 Chromium, all network requests aborted), the median of ``--runs`` fresh page loads.
+
+Then, on the loaded pages, the time from a change until the browser has painted it (the median
+over ``--runs`` changes of each kind):
+
+* ``highlight``  our map: focus a challenge (what a click does: light its chain, dim the rest,
+                 fill the panel, zoom to it), then another, then none;
+* ``filter``     our map: hide a class of nodes with its legend checkbox, then show it again;
+* ``baseline``   the bare pyvis page: one vis-network ``DataSet.update`` that recolours every
+                 node, the size of change a first highlight makes — what a page that repaints
+                 through vis-network's public API pays.
 
 Run::
 
@@ -37,15 +49,9 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
 
 from kg.loader import load_graph
-from kg.maps import (
-    MapPage,
-    _style,
-    chromium,
-    layout_positions,
-    node_size,
-    offline_page,
-    render_map,
-)
+from kg.maps import MapPage, chromium, node_key, offline_page, render_map
+from kg.maps.layout import layered_layout
+from kg.maps.style import node_size, style_of
 from kg.measures import leverage_scores
 from kg.model import ChainModel
 from kg.namespaces import CBEC, ID, OA, bind_prefixes
@@ -179,7 +185,7 @@ def bare_pyvis_html(G, rdf: Graph, positions, *, titles: bool) -> str:
     model = ChainModel.from_graph(rdf)
     for n in sorted(G):
         a = G.nodes[n]
-        colour, shape = _style(a["type"])
+        colour, shape = style_of(a["type"]).colour, style_of(a["type"]).shape
         extra = {}
         if titles:
             quotes = "\n".join(f"§{e['section']} {e['quote']}" for e in a["evidence"])
@@ -194,7 +200,7 @@ def bare_pyvis_html(G, rdf: Graph, positions, *, titles: bool) -> str:
             shape=shape,
             x=x,
             y=y,
-            size=node_size(0),
+            size=node_size(a["type"]),
             physics=False,
             **extra,
         )
@@ -232,6 +238,78 @@ def first_draw_ms(browser, path: Path, runs: int) -> list[float]:
     return times
 
 
+#: Resolves once the browser has painted what was just changed.
+_PAINTED = "() => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)))"
+
+_HIGHLIGHT = """async (keys) => {
+  const painted = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  const times = [];
+  for (const key of keys) {
+    await painted();
+    const t = performance.now();
+    if (key) kgMap.select(key); else kgMap.clear();
+    await painted();
+    times.push(performance.now() - t);
+  }
+  return times;
+}"""
+
+_FILTER = """async (runs) => {
+  const painted = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  const box = document.querySelectorAll('input[data-class]')[1];
+  const times = [];
+  for (let i = 0; i < 2 * runs; i++) {
+    await painted();
+    const t = performance.now();
+    box.click();
+    await painted();
+    times.push(performance.now() - t);
+  }
+  return times;
+}"""
+
+_BASELINE = """async (runs) => {
+  const painted = () => new Promise(r => requestAnimationFrame(() => setTimeout(r, 0)));
+  const data = network.body.data.nodes;
+  const ids = data.getIds();
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    await painted();
+    const t = performance.now();
+    const colour = i % 2 ? '#e4e4e4' : '#d62728';
+    data.update(ids.map((id) => ({id: id, color: colour})));
+    await painted();
+    times.push(performance.now() - t);
+  }
+  return times;
+}"""
+
+
+def change_ms(browser, ours: Path, bare: Path, keys: list[str], runs: int) -> dict[str, float]:
+    """Median milliseconds to paint a highlight and a filter change on our map, and a
+    DataSet update of every node on the bare pyvis page."""
+    out: dict[str, float] = {}
+    page = offline_page(browser)
+    page.goto(ours.resolve().as_uri())
+    page.wait_for_selector("html[data-drawn]", state="attached", timeout=120_000)
+    page.evaluate(_PAINTED)
+    sequence = [k for key in keys[:runs] for k in (key, None)]
+    lit = page.evaluate(_HIGHLIGHT, sequence)
+    out["highlight"] = statistics.median(lit)
+    out["highlight max"] = max(lit)
+    out["filter"] = statistics.median(page.evaluate(_FILTER, runs))
+    page.context.close()
+    page = offline_page(browser)
+    page.add_init_script(FIRST_DRAW_HOOK)
+    page.goto(bare.resolve().as_uri())
+    while page.evaluate("window.__firstDraw") is None:
+        page.wait_for_timeout(20)
+    page.evaluate(_PAINTED)
+    out["baseline"] = statistics.median(page.evaluate(_BASELINE, max(runs, 3)))
+    page.context.close()
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--nodes", type=int, default=5000)
@@ -252,20 +330,27 @@ def main(argv: list[str] | None = None) -> int:
     builds: dict[str, tuple[Path, float]] = {}
     t = time.perf_counter()
     model = ChainModel.from_graph(rdf)
-    page = render_map(MapPage(G, "Benchmark", "基准"), model, leverage=leverage_scores(G, model))
+    leverage = leverage_scores(G, model)
+    page = render_map(MapPage(G, "Benchmark", "基准"), model, leverage=leverage)
     atomic_write(out / "cbec-kg-map.html", page)
     builds["cbec-kg map"] = (out / "cbec-kg-map.html", time.perf_counter() - t)
+    positions = layered_layout(G, model, leverage=leverage).positions
     for name, titles in (("bare pyvis", False), ("bare pyvis+title", True)):
         t = time.perf_counter()
-        page = bare_pyvis_html(G, rdf, layout_positions(G), titles=titles)
+        page = bare_pyvis_html(G, rdf, positions, titles=titles)
         path = out / f"{name.replace(' ', '-').replace('+', '-')}.html"
         atomic_write(path, page)
         builds[name] = (path, time.perf_counter() - t)
 
+    challenges = sorted(n for n, c in G.nodes(data="type") if c == "cbec:Challenge")
+    keys = [node_key(n) for n in challenges[:: max(1, len(challenges) // args.runs)]]
     draws: dict[str, float] = {}
     with chromium() as browser:
         for name, (path, _) in builds.items():
             draws[name] = statistics.median(first_draw_ms(browser, path, args.runs))
+        changes = change_ms(
+            browser, builds["cbec-kg map"][0], builds["bare pyvis"][0], keys, args.runs
+        )
 
     base = "bare pyvis"
     header = (
@@ -283,6 +368,19 @@ def main(argv: list[str] | None = None) -> int:
             f"{name:<18} {size / 1e6:>8.2f} {build:>8.2f} {draws[name]:>14.0f} "
             f"{ratio_size:>7.2f} {ratio_draw:>7.2f}"
         )
+    baseline = changes["baseline"]
+    print(f"\nchange until painted, median of {args.runs}; ratios against the baseline")
+    header = f"{'change':<44} {'ms':>8} {'×':>6}"
+    print(header)
+    print("-" * len(header))
+    rows = [
+        ("highlight a chain, then clear it (our map)", changes["highlight"]),
+        ("  slowest of those", changes["highlight max"]),
+        ("hide or show a class (our map)", changes["filter"]),
+        ("baseline: DataSet.update of every node (bare)", baseline),
+    ]
+    for name, ms in rows:
+        print(f"{name:<44} {ms:>8.0f} {ms / baseline:>6.2f}")
     print(f"\npages kept in {out}")
     return 0
 

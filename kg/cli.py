@@ -535,14 +535,22 @@ def brief_command(lang: str, out_dir: Path, pdf: bool, kg: Any) -> None:
     is_flag=True,
     help="Also save a PNG of each map in OUT/screenshots (needs Chromium and playwright).",
 )
+@click.option(
+    "--docs",
+    "docs_dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Also save the README's screenshots (map.png, map-talent.png, screenshots.json) here.",
+)
 @pass_kg
-def map_command(out_dir: Path, screenshots: bool, kg: Any) -> None:
+def map_command(out_dir: Path, screenshots: bool, docs_dir: Path | None, kg: Any) -> None:
     """Write interactive offline HTML maps: map.html, maps/*.html and index.html."""
-    from kg.maps import screenshot_maps, write_maps
+    from kg.maps import docs_screenshots, screenshot_maps, write_maps
 
     files = write_maps(kg.backend, out_dir)
     shots = screenshot_maps(files, out_dir / "screenshots") if screenshots else {}
-    for path_ in [*files.values(), *shots.values()]:
+    docs = docs_screenshots(files, docs_dir) if docs_dir is not None else {}
+    for path_ in [*files.values(), *shots.values(), *docs.values()]:
         click.echo(f"{path_}  {path_.stat().st_size:,} bytes")
 
 

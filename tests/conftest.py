@@ -33,3 +33,52 @@ def source_text() -> str:
             pytest.fail(reason)
         pytest.skip(reason)
     return normalise(path.read_text(encoding="utf-8"))
+
+
+# --- maps and the browser (shared by the tests of kg.maps) --------------------------------------
+
+
+@pytest.fixture(scope="session")
+def maps(kg_graph, tmp_path_factory):
+    """Every map page of the embedded KG, written once: ``{name: path}`` as write_maps returns."""
+    from kg.maps import write_maps
+
+    return write_maps(kg_graph, tmp_path_factory.mktemp("maps"))
+
+
+@pytest.fixture(scope="session")
+def chain_view(kg_graph):
+    """The projection the maps draw (the chain view)."""
+    from kg.projection import project
+
+    return project(kg_graph, "chain")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One headless system Chromium for the whole session."""
+    from mapbrowser import unavailable
+
+    from kg.maps import BrowserUnavailable, chromium
+
+    try:
+        with chromium() as b:
+            yield b
+    except BrowserUnavailable as exc:
+        unavailable(str(exc))
+
+
+@pytest.fixture
+def open_page(browser):
+    """Open map pages; each is checked for errors and requests, then closed, at teardown."""
+    from mapbrowser import Page
+
+    pages = []
+
+    def opener(path, fragment: str = "", **kwargs):
+        pages.append(Page(browser, path, fragment, **kwargs))
+        return pages[-1]
+
+    yield opener
+    for p in pages:
+        p.close()

@@ -1,0 +1,184 @@
+"""The HTML of the maps (kg.maps.page): self-contained, offline, safe with hostile data,
+byte-identical from build to build, every word in both languages."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import networkx as nx
+import pytest
+from helpers import REPO, tree_hashes
+from mapbrowser import page_data
+from rdflib.namespace import RDF
+
+from kg.loader import load_graph
+from kg.maps import MapPage, render_map, write_maps
+from kg.maps.page import fill, headline_classes, web_file
+from kg.maps.payload import ui_strings
+from kg.model import ChainModel
+from kg.namespaces import CBEC
+
+EVIL_LABEL = "<img src=x onerror=alert(1)>"
+EVIL_QUOTE = "</script><script>alert(2)</script>"
+WEB = REPO / "kg" / "web"
+
+
+def evil_turtle(graph) -> str:
+    """A challenge whose labels and quote try to break out of HTML and JSON."""
+    cause = sorted(graph.subjects(RDF.type, CBEC.Cause))[0]
+    return f"""
+@prefix cbec: <https://w3id.org/cbec-kg/ontology#> .
+@prefix id:   <https://w3id.org/cbec-kg/id/> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix oa:   <http://www.w3.org/ns/oa#> .
+id:challenge-evil a cbec:Challenge ;
+    skos:prefLabel "{EVIL_LABEL}"@en , "{EVIL_LABEL}"@zh ;
+    skos:definition "<script>alert(3)</script> & <b>bold</b>"@en ;
+    cbec:evidence id:ev-evil .
+id:ev-evil a cbec:Evidence ; cbec:inSection id:section-2.1 ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{EVIL_QUOTE}" ] .
+id:challenge-evil cbec:hasCause <{cause}> .
+id:link-evil a cbec:Link ; cbec:linkSubject id:challenge-evil ; cbec:linkPredicate cbec:hasCause ;
+    cbec:linkObject <{cause}> ; cbec:assertion cbec:Stated ; cbec:evidence id:ev-evil .
+"""
+
+
+@pytest.fixture(scope="module")
+def evil(kg_graph, tmp_path_factory):
+    folder = tmp_path_factory.mktemp("evil")
+    ttl = folder / "evil.ttl"
+    ttl.write_text(evil_turtle(kg_graph), encoding="utf-8")
+    graph = load_graph([ttl])
+    return graph, write_maps(graph, folder / "out")
+
+
+class _Assets(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.scripts: list[dict] = []
+        self.links: list[dict] = []
+        self.csp: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        self.urls += [v for k, v in attrs if k in {"src", "href", "srcset", "action"} and v]
+        if tag == "script":
+            self.scripts.append(a)
+        elif tag == "link":
+            self.links.append(a)
+        elif tag == "meta" and a.get("http-equiv") == "Content-Security-Policy":
+            self.csp = a.get("content")
+
+
+def test_fill_inserts_values_once_and_words_in_both_languages():
+    words = {"w": ["Close", "关闭"], "x": ["{{y}}", "{{y}}"]}
+    out = fill("{{a}}|{{t:w}}|{{a:w}}|{{o:x}}", {"a": "{{t:w}}"}, words)
+    assert out == (
+        '{{t:w}}|<span class="i-en">Close</span><span class="i-zh">关闭</span>|Close · 关闭'
+        "|{{y}} · {{y}}"
+    )
+
+
+def test_templates_name_only_words_that_exist():
+    words = {**ui_strings(), **json.loads((WEB / "index.json").read_text(encoding="utf-8"))}
+    for name in ("map.html", "index.html"):
+        text = (WEB / name).read_text(encoding="utf-8")
+        for kind, key in re.findall(r"\{\{([a-z]:)?(\w+)\}\}", text):
+            if kind:
+                assert key in words, (name, key)
+
+
+def test_map_js_holds_no_words_of_its_own():
+    """Every word the page shows comes from the payload (ui.json or the data): the script's
+    string literals are identifiers, selectors, CSS values or formats, never prose."""
+    script = web_file("map.js")
+    code = re.sub(r"/\*.*?\*/|(?<![:'\"])//[^\n]*", "", script, flags=re.S)
+    literals = re.findall(r"'((?:[^'\\\n]|\\.)*)'", code)
+    allowed = {"use strict", '<?xml version="1.0" encoding="UTF-8"?>\\n'}
+    prose = [s for s in literals if re.search(r"[A-Za-z]{2,} [A-Za-z]{2,}", s) and s not in allowed]
+    assert not prose, prose
+    assert not [s for s in literals if re.search(r"[\u4e00-\u9fff]", s)]
+
+
+def test_headline_classes_come_from_the_ontology_order(kg_graph):
+    model = ChainModel.from_graph(kg_graph)
+    assert headline_classes(model, ("problem", "remedy", "outcome")) == {
+        "cbec:Challenge",
+        "cbec:Countermeasure",
+        "cbec:Trend",
+    }
+
+
+def test_malicious_strings_never_reach_the_html_raw(evil):
+    _, files = evil
+    for path in files.values():
+        text = path.read_text(encoding="utf-8")
+        assert "<img" not in text and "<b>bold" not in text
+        assert "<script>alert" not in text and "</script><script>" not in text
+        parsed = _Assets()
+        parsed.feed(text)
+        assert len(parsed.scripts) in (0, 3)  # the data, vis-network, map.js
+    focus = files["maps/challenge-evil"].read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in focus  # the page title, escaped
+
+
+def test_every_page_is_self_contained(maps):
+    for name, path in maps.items():
+        parsed = _Assets()
+        text = path.read_text(encoding="utf-8")
+        parsed.feed(text)
+        assert not parsed.links, name
+        assert all("src" not in s for s in parsed.scripts), name
+        assert not [u for u in parsed.urls if re.match(r"(?i)\s*(https?:)?//", u)], name
+        assert not re.search(r"(?i)url\(\s*['\"]?\s*(https?:)?//", text), name
+        assert parsed.csp and "default-src 'none'" in parsed.csp, name
+        assert "sourceMappingURL" not in text and "{{" not in text, name
+        if name != "index":
+            assert [s.get("type") for s in parsed.scripts] == ["application/json", None, None]
+
+
+def test_two_builds_are_byte_identical(kg_graph, maps, tmp_path):
+    again = write_maps(kg_graph, tmp_path / "again")
+    assert tree_hashes(Path(again["index"]).parent) == tree_hashes(Path(maps["index"]).parent)
+
+
+def test_build_is_identical_under_another_hash_seed(maps, tmp_path):
+    code = "import sys; from kg.loader import load_graph; from kg.maps import write_maps; "
+    code += "write_maps(load_graph(), sys.argv[1])"
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, cwd=REPO)
+    assert tree_hashes(tmp_path) == tree_hashes(Path(maps["index"]).parent)
+
+
+def test_the_index_links_every_map_and_lists_the_papers_figures(kg_graph, maps):
+    parsed = _Assets()
+    text = maps["index"].read_text(encoding="utf-8")
+    parsed.feed(text)
+    root = maps["index"].parent
+    assert sorted(parsed.urls) == sorted(
+        p.relative_to(root).as_posix() for n, p in maps.items() if n != "index"
+    )
+    rows = kg_graph.query("SELECT ?v WHERE { ?o a cbec:Observation ; cbec:value ?v }")
+    values = {str(v) for (v,) in rows}
+    assert values and all(f">{v}" in text for v in values)
+
+
+def test_an_empty_view_renders(kg_graph):
+    text = render_map(MapPage(nx.MultiDiGraph(), "Empty", "空"), ChainModel.from_graph(kg_graph))
+    match = re.search(r'id="kg-data">(.*?)</script>', text, re.S)
+    assert match and '"n":[]' in match.group(1)
+
+
+def test_map_files_ship_in_the_package(maps):
+    for name in ("map.js", "map.css", "map.html", "index.html", "index.css", "ui.json"):
+        assert (WEB / name).is_file(), name
+    pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'packages = ["kg"]' in pyproject  # hatch ships every file under kg/, web/ included
+    assert page_data(maps["map"])["u"] == ui_strings()
