@@ -138,27 +138,33 @@ def figures(backend: Backend) -> dict[str, list[dict[str, str]]]:
 
 
 def statistics(backend: Backend) -> list[dict[str, Any]]:
-    """Every figure the paper cites (the named query ``statistics-by-indicator``): indicator,
-    period, value, unit (labels in both languages) and the quotes, in indicator order."""
+    """Every figure the paper cites (the named query ``statistics-by-indicator``): indicator
+    (with the business model a share is of), period, value, unit (labels in both languages) and
+    the quotes, in indicator order."""
     from kg.query import get_named_query
 
-    rows = backend.query(get_named_query("statistics-by-indicator").text).rows
-    names = fetch_labels(backend, {str(r[0]) for r in rows} | {str(r[3]) for r in rows})
+    rows = backend.query(get_named_query("statistics-by-indicator").text).dicts()
+    iris = {str(r[k]) for r in rows for k in ("indicator", "unit", "businessModel") if r[k]}
+    names = fetch_labels(backend, iris)
     found: dict[tuple[str, ...], dict[str, Any]] = {}
-    for ind, period, value, unit, qualifier, _agency, section, quote in rows:
-        shown = str(value) + (f" ({qualifier})" if qualifier is not None else "")
-        key = (str(ind), str(period), shown, str(unit))
+    for r in rows:
+        shown = str(r["value"]) + (f" ({r['qualifier']})" if r["qualifier"] is not None else "")
+        model = names[str(r["businessModel"])] if r["businessModel"] is not None else None
+        indicator = names[str(r["indicator"])]
+        if model is not None:  # a share: say of which business model
+            indicator = {lang: f"{indicator[lang]} ({model[lang]})" for lang in indicator}
+        key = (str(r["indicator"]), str(r["businessModel"]), str(r["period"]), shown)
         entry = found.setdefault(
             key,
             {
-                "indicator": names[str(ind)],
-                "period": str(period),
+                "indicator": indicator,
+                "period": str(r["period"]),
                 "value": shown,
-                "unit": names[str(unit)],
+                "unit": names[str(r["unit"])],
                 "quotes": set(),
             },
         )
-        entry["quotes"].add((str(section), str(quote)))
+        entry["quotes"].add((str(r["section"]), str(r["quote"])))
     ordered = sorted(found.values(), key=lambda e: (e["indicator"]["en"], e["period"], e["value"]))
     return [
         {**e, "quotes": sorted(e["quotes"], key=lambda q: (section_key(q[0]), q[1]))}
