@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from helpers import NAMED_QUERY_PARAMS as PARAMS
 
-from kg.api import KnowledgeGraph
+from kg.api import memory_backend
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build
 from kg.query import coerce_params, named_queries
@@ -47,7 +47,7 @@ def main() -> None:
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="kg-bench-"))
     build(out_dir=tmp / "out", store=tmp / "store", formats="nt")
-    memory = KnowledgeGraph.open().backend  # the same triples as the store: inverses, flags
+    memory = memory_backend()  # the same triples as the store: inverses, flags
     assert isinstance(memory, MemoryBackend)
     graph = memory.graph
     store = OxigraphBackend(tmp / "store")
