@@ -10,11 +10,31 @@ The library comes first; the ``kg`` command is a thin layer over it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from kg.errors import InputError, KGError, ValidationFailed
-from kg.loader import load_graph
-from kg.validate import ValidationReport, validate
+
+if TYPE_CHECKING:
+    from kg.loader import load_graph
+    from kg.validate import ValidationReport, validate
 
 __version__ = "0.1.0"
+
+#: Names imported on first use, so that ``import kg`` (and ``kg --help``) stays light:
+#: neither rdflib's SPARQL engine nor pySHACL is loaded until something needs them.
+_LAZY = {
+    "load_graph": "kg.loader",
+    "ValidationReport": "kg.validate",
+    "validate": "kg.validate",
+}
+
+
+def __getattr__(name: str):
+    if name in _LAZY:
+        import importlib
+
+        return getattr(importlib.import_module(_LAZY[name]), name)
+    raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
 __all__ = [
     "InputError",

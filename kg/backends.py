@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +32,6 @@ from rdflib.term import Node
 
 from kg.errors import InputError, KGError
 from kg.namespaces import PREFIXES, bind_prefixes
-from kg.sparql import query_form
 
 __all__ = [
     "Backend",
@@ -100,6 +96,8 @@ class MemoryBackend:
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run ``text`` with rdflib; ``bindings`` as a ``VALUES`` row (:func:`inline_values`)."""
+        from kg.sparql import query_form
+
         form = query_form(text)
         try:
             res = self.graph.query(inline_values(text, bindings or {}), initNs=PREFIXES)
@@ -151,6 +149,21 @@ def _from_ox(term) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def _converter():
+    """:func:`_from_ox` remembering its answers: an answer repeats terms (types, predicates,
+    assertion modes), and building an rdflib term costs far more than a dictionary lookup."""
+    seen: dict = {None: None}
+
+    def convert(term):
+        try:
+            return seen[term]
+        except KeyError:
+            seen[term] = found = _from_ox(term)
+            return found
+
+    return convert
+
+
 class OxigraphBackend:
     """An embedded persistent pyoxigraph store (read-only)."""
 
@@ -190,6 +203,8 @@ class OxigraphBackend:
         try:
             res = self.store.query(inline_values(text, bindings or {}), prefixes=PREFIXES)
         except SyntaxError as exc:
+            from kg.sparql import query_form
+
             query_form(text)  # raises the precise error (or refuses an update) …
             raise InputError(f"query failed: {exc}") from exc  # … or Oxigraph's own
         except (ValueError, RuntimeError) as exc:
@@ -201,11 +216,13 @@ class OxigraphBackend:
         if isinstance(res, ox.QueryTriples):
             g = Graph()
             bind_prefixes(g)
+            conv = _converter()
             for t in res:
-                g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
+                g.add((conv(t.subject), conv(t.predicate), conv(t.object)))
             return QueryResult(_graph_form(text), graph=g)
         variables = [v.value for v in res.variables]
-        rows = [tuple(_from_ox(sol[v]) for v in variables) for sol in res]
+        conv = _converter()
+        rows = [tuple(map(conv, sol)) for sol in res]
         return QueryResult("SELECT", variables, rows)
 
 
@@ -237,6 +254,12 @@ class EndpointBackend:
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Send ``text`` (with our prefixes and a VALUES clause for ``bindings``)."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        from kg.sparql import query_form
+
         form = query_form(text)
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
         body = prologue + inline_values(text, bindings or {})

@@ -47,12 +47,11 @@ _COLUMNS = "iri, label_en, label_zh, type, types, rank"
 def _fill(db: sqlite3.Connection, matches: Iterable[Match]) -> int:
     from kg.terms import normalise_label, words
 
+    matches = list(matches)
     db.executescript(_SCHEMA)
-    n = 0
-    for m in matches:
-        n += 1
-        db.execute(
-            "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+    db.executemany(
+        "INSERT INTO nodes VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
             (
                 m.iri,
                 m.label_en,
@@ -62,12 +61,19 @@ def _fill(db: sqlite3.Connection, matches: Iterable[Match]) -> int:
                 m.rank,
                 normalise_label(m.label_en),
                 normalise_label(m.label_zh),
-            ),
-        )
-        db.executemany("INSERT INTO node_types VALUES (?, ?)", [(t, m.iri) for t in m.types])
-        db.executemany("INSERT INTO words VALUES (?, ?)", [(w, m.iri) for w in words(m.label_en)])
+            )
+            for m in matches
+        ],
+    )
+    db.executemany(
+        "INSERT INTO node_types VALUES (?, ?)", [(t, m.iri) for m in matches for t in m.types]
+    )
+    db.executemany(
+        "INSERT INTO words VALUES (?, ?)",
+        [(w, m.iri) for m in matches for w in sorted(words(m.label_en))],
+    )
     db.commit()
-    return n
+    return len(matches)
 
 
 def write_index(backend: Backend, path: Path) -> int:
@@ -77,6 +83,7 @@ def write_index(backend: Backend, path: Path) -> int:
     path = Path(path)
     path.unlink(missing_ok=True)
     db = sqlite3.connect(str(path))
+    db.execute("PRAGMA journal_mode = OFF")  # a new file in a staging folder, renamed when done
     try:
         return _fill(db, label_index(backend))
     finally:

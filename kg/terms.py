@@ -28,12 +28,10 @@ if TYPE_CHECKING:
 
 __all__ = ["Match", "label_index", "normalise_label", "resolve", "words"]
 
+#: Every labelled instance of the domain classes (bound by a VALUES row of the classes the model
+#: reads from the ontology): one scan per class instead of a property path over every type.
 LABELS_QUERY = """
-SELECT ?node ?label ?type WHERE {
-  ?node a/rdfs:subClassOf* ?type ; skos:prefLabel ?label .
-  ?type rdfs:subClassOf* cbec:DomainConcept .
-  FILTER(STRSTARTS(STR(?type), STR(cbec:)))
-}
+SELECT ?node ?class ?label WHERE { ?node a ?class ; skos:prefLabel ?label }
 """
 
 
@@ -63,28 +61,43 @@ def normalise_label(text: str) -> str:
 
 
 def label_index(backend: Backend) -> list[Match]:
-    """Every domain node with its labels and most specific cbec type, sorted by IRI."""
-    nodes: dict[str, dict[str, str]] = {}
-    types: dict[str, set[str]] = {}
-    for node, label, typ in backend.query(LABELS_QUERY).rows:
-        entry = nodes.setdefault(str(node), {})
-        entry.setdefault(getattr(label, "language", None) or "", str(label))
-        types.setdefault(str(node), set()).add(curie(str(typ)))
+    """Every labelled node of a ``cbec`` domain class with its labels and classes (super-classes
+    included, from the chain model), sorted by IRI."""
     from kg.model import model_of
 
     model = model_of(backend)
+    domain = sorted(c for c in model.classes if c.startswith("cbec:"))
+    closure = {c: {a for a in model.ancestors(c) if a in domain} for c in domain}
+    values = " ".join(URIRef(expand(c)).n3() for c in domain)
+    text = LABELS_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?class {{ {values} }}", 1)
+    nodes: dict[str, dict[str, str]] = {}
+    types: dict[str, set[str]] = {}
+    rows = backend.query(text).rows if domain else []
+    for node, cls, label in sorted(rows, key=lambda r: (str(r[0]), str(r[2]), str(r[1]))):
+        entry = nodes.setdefault(str(node), {})
+        entry.setdefault(getattr(label, "language", None) or "", str(label))
+        types.setdefault(str(node), set()).update(closure[curie(str(cls))])
     order = {c.group: c.order for c in model.groups()}
+    kinds: dict[frozenset[str], tuple[str, tuple[str, ...], int]] = {}  # per set of classes
     out = []
     for iri in sorted(nodes):
         labels = nodes[iri]
+        key = frozenset(types[iri])
+        if key not in kinds:
+            kinds[key] = (
+                _most_specific(types[iri], model),
+                tuple(sorted(key)),
+                order.get(model.group_of(key) or "", 99),
+            )
+        typ, all_types, rank = kinds[key]
         out.append(
             Match(
                 iri,
                 labels.get("en", labels.get("zh", "")),
                 labels.get("zh", labels.get("en", "")),
-                _most_specific(types[iri], model),
-                tuple(sorted(types[iri])),
-                order.get(model.group_of(types[iri]) or "", 99),
+                typ,
+                all_types,
+                rank,
             )
         )
     return out
