@@ -245,7 +245,7 @@ _PROLOGUE = re.compile(r"(?is)(?:\s+|#[^\n]*|(?:PREFIX\s+[^:\s]*:\s*|BASE\s+)<[^
 def _graph_form(text: str) -> str:
     """CONSTRUCT or DESCRIBE: the keyword after the prologue of a query that returned triples.
 
-    >>> _graph_form("PREFIX a: <urn:a#>\n# c\nDESCRIBE <urn:x>")
+    >>> _graph_form("PREFIX a: <urn:a#>  # c\\n DESCRIBE <urn:x>")
     'DESCRIBE'
     """
     start = _PROLOGUE.match(text)
