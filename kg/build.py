@@ -298,7 +298,9 @@ def _write_streaming(
 
     out_dir = Path(out_dir)
     with steps.step("Canonicalising the embedded KG"):
-        base = to_ntriples(load_graph()).encode()
+        embedded = load_graph()
+        checks.add_flags(embedded, findings)  # as in memory: the figure checks' flags
+        base = to_ntriples(embedded).encode()
     target = Path(store) if store is not None else out_dir / ".kg-build-store"
     staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
     written: list[Path] = []
