@@ -51,10 +51,14 @@ __all__ = [
 def load(*extra: str, store: str | None = None, endpoint: str | None = None):
     """Load the knowledge graph and return a :class:`kg.api.KnowledgeGraph`.
 
+    By default the store ``kg build`` left beside its outputs (``outputs/kg.store``, or
+    ``$KG_STORE``) while it matches the current ontology, data and package version; else, and
+    always with ``extra`` files, the KG parsed into memory (see :mod:`kg.defaultstore`).
+
     Parameters
     ----------
     *extra
-        Paths of extra Turtle files to merge with the embedded KG.
+        Paths of extra Turtle files to merge with the embedded KG (read in memory).
     store
         Path of an embedded pyoxigraph store made by ``kg build --store PATH``.
     endpoint
