@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from kg.backends import Backend
     from kg.terms import Match
 
-__all__ = ["TermIndex", "index_of", "write_index"]
+__all__ = ["TermIndex", "available", "index_of", "write_index"]
 
 _SCHEMA = """
 CREATE TABLE nodes (iri TEXT PRIMARY KEY, label_en TEXT, label_zh TEXT, type TEXT,
@@ -202,6 +202,22 @@ class TermIndex:
         ranks them."""
         names = [curie(iri) for (iri,) in self._all("iri", of_type)]
         return difflib.get_close_matches(name, names, n=5, cutoff=0.6)
+
+
+def available(backend: Backend) -> TermIndex | None:
+    """The backend's term index if it costs nothing to get: the one in its store, or one
+    already built; else ``None``."""
+    cached = getattr(backend, "_kg_term_index", None)
+    if isinstance(cached, TermIndex):
+        return cached
+    path = getattr(backend, "path", None)
+    if path is not None:
+        from kg.stores import STORE_FORMAT, TERMS_FILE, read_meta
+
+        meta = read_meta(path)
+        if meta and meta.get("format") == STORE_FORMAT and (Path(path) / TERMS_FILE).is_file():
+            return index_of(backend)
+    return None
 
 
 def index_of(backend: Backend) -> TermIndex:
