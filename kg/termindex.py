@@ -99,12 +99,13 @@ class TermIndex:
     @classmethod
     def open(cls, path: Path) -> TermIndex:
         """The index written by :func:`write_index`, opened read-only."""
-        return cls(sqlite3.connect(f"{Path(path).as_uri()}?mode=ro", uri=True))
+        uri = f"{Path(path).as_uri()}?mode=ro"  # read-only: any thread may look up
+        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
 
     @classmethod
     def of(cls, matches: Iterable[Match]) -> TermIndex:
         """An index of ``matches`` in memory."""
-        db = sqlite3.connect(":memory:")
+        db = sqlite3.connect(":memory:", check_same_thread=False)
         _fill(db, matches)
         return cls(db)
 
