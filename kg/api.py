@@ -65,12 +65,25 @@ class Answer(QueryResult):
         return out
 
 
+def memory_backend(extra: Iterable[str | Path] = (), inverses: bool = True) -> MemoryBackend:
+    """The embedded KG (+ ``extra`` files) parsed into memory, with what ``kg build`` adds to
+    its outputs and store: the materialised inverse properties and the figure checks' flags."""
+    from kg.build import materialise_inverses
+    from kg.checks import add_flags, run_checks
+    from kg.loader import load_graph
+
+    graph = load_graph(extra)
+    if inverses:
+        materialise_inverses(graph)
+    add_flags(graph, run_checks(graph))
+    return MemoryBackend(graph)
+
+
 class KnowledgeGraph:
     """A KG on one backend (in-memory rdflib, embedded Oxigraph store, or remote endpoint)."""
 
     def __init__(self, backend: Backend):
         self.backend = backend
-        self._index: list[Any] | None = None
 
     @classmethod
     def open(
@@ -80,9 +93,10 @@ class KnowledgeGraph:
         endpoint: str | None = None,
         inverses: bool = True,
     ) -> KnowledgeGraph:
-        """Open the embedded KG (+ ``extra`` files), a store made by ``kg build --store``, or an
-        endpoint URL. The in-memory KG gets what ``kg build`` adds to its outputs: the
-        materialised inverse properties and the figure checks' inconsistency flags."""
+        """Open a store made by ``kg build``, an endpoint URL, or by default the embedded KG:
+        from the built store (:mod:`kg.defaultstore`) while it matches the current ontology,
+        data and package version, else parsed into memory (:func:`memory_backend`; always
+        with ``extra`` files), saying why once on stderr."""
         extra = list(extra)
         if store is not None and endpoint is not None:
             raise InputError("use either --store or --endpoint, not both")
@@ -92,15 +106,12 @@ class KnowledgeGraph:
             return cls(OxigraphBackend(store))
         if endpoint is not None:
             return cls(EndpointBackend(endpoint))
-        from kg.build import materialise_inverses
-        from kg.checks import add_flags, run_checks
-        from kg.loader import load_graph
+        from kg.defaultstore import default_backend
 
-        graph = load_graph(extra)
-        if inverses:
-            materialise_inverses(graph)
-        add_flags(graph, run_checks(graph))  # as `kg build` does for its outputs and store
-        return cls(MemoryBackend(graph))
+        built = default_backend(extra, inverses)
+        if built is not None:
+            return cls(built)
+        return cls(memory_backend(extra, inverses))
 
     @property
     def model(self) -> ChainModel:
@@ -146,13 +157,12 @@ class KnowledgeGraph:
 
     # --- tracing and gaps --------------------------------------------------------------------
 
-    def index(self) -> list[Any]:
-        """The label index used to resolve terms (cached)."""
-        from kg.terms import label_index
+    def index(self) -> Any:
+        """The term index used to resolve terms (:func:`kg.termindex.index_of`: the one
+        ``kg build`` wrote into the store, else one built once from the labels)."""
+        from kg.termindex import index_of
 
-        if self._index is None:
-            self._index = label_index(self.backend)
-        return self._index
+        return index_of(self.backend)
 
     def resolve(self, term: str) -> Any:
         """The node a term (IRI, CURIE or label fragment) names."""

@@ -1,8 +1,8 @@
 """Three places the KG can live, one interface: ``backend.query(text, bindings) -> QueryResult``.
 
 * :class:`MemoryBackend` — an rdflib graph in memory (the default: the embedded KG);
-* :class:`OxigraphBackend` — an embedded persistent pyoxigraph store made by
-  ``kg build --store PATH``, queried without re-parsing any RDF;
+* :class:`OxigraphBackend` — an embedded persistent pyoxigraph store made by ``kg build``
+  (built and swapped by :mod:`kg.stores`), queried without re-parsing any RDF;
 * :class:`EndpointBackend` — a remote SPARQL 1.1 endpoint, read-only.
 
 Common prefixes (:data:`kg.namespaces.PREFIXES`) are predeclared on every backend, and
@@ -22,9 +22,6 @@ from __future__ import annotations
 
 import json
 import re
-import urllib.error
-import urllib.parse
-import urllib.request
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -35,7 +32,6 @@ from rdflib.term import Node
 
 from kg.errors import InputError, KGError
 from kg.namespaces import PREFIXES, bind_prefixes
-from kg.sparql import query_form
 
 __all__ = [
     "Backend",
@@ -43,10 +39,19 @@ __all__ = [
     "MemoryBackend",
     "OxigraphBackend",
     "QueryResult",
-    "commit_store",
-    "load_store",
-    "stage_store",
+    "inline_values",
 ]
+
+#: Store building moved to :mod:`kg.stores`; these names are still importable from here.
+_MOVED = ("check_store_target", "commit_store", "load_store", "stage_store", "StoreInput")
+
+
+def __getattr__(name: str):
+    if name in _MOVED:
+        from kg import stores
+
+        return getattr(stores, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
@@ -91,6 +96,8 @@ class MemoryBackend:
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run ``text`` with rdflib; ``bindings`` as a ``VALUES`` row (:func:`inline_values`)."""
+        from kg.sparql import query_form
+
         form = query_form(text)
         try:
             res = self.graph.query(inline_values(text, bindings or {}), initNs=PREFIXES)
@@ -144,6 +151,21 @@ def _from_ox(term) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
+def _converter():
+    """:func:`_from_ox` remembering its answers: an answer repeats terms (types, predicates,
+    assertion modes), and building an rdflib term costs far more than a dictionary lookup."""
+    seen: dict = {None: None}
+
+    def convert(term):
+        try:
+            return seen[term]
+        except KeyError:
+            seen[term] = found = _from_ox(term)
+            return found
+
+    return convert
+
+
 class OxigraphBackend:
     """An embedded persistent pyoxigraph store (read-only)."""
 
@@ -156,7 +178,17 @@ class OxigraphBackend:
         if not (path / "CURRENT").is_file():
             raise InputError(f"{path}: not a store made by `kg build --store PATH`")
         self.path = path
-        self.store = ox.Store.read_only(str(path))
+        try:
+            self.store = ox.Store.read_only(str(path))
+        except OSError as exc:
+            raise KGError(f"cannot open the store {path}: {exc}") from exc
+
+    @classmethod
+    def over(cls, store, path: str | Path) -> OxigraphBackend:
+        """A backend over an already open ``pyoxigraph.Store`` (e.g. one being built)."""
+        backend = cls.__new__(cls)
+        backend.path, backend.store = Path(path), store
+        return backend
 
     def __len__(self) -> int:
         return len(self.store)
@@ -164,142 +196,63 @@ class OxigraphBackend:
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run ``text`` with Oxigraph, ``bindings`` as a ``VALUES`` row (see :func:`inline_values`).
 
-        (Oxigraph's substitutions only accept projected variables, so VALUES is used.)
+        (Oxigraph's substitutions only accept projected variables, so VALUES is used.) Oxigraph
+        parses the query itself; only a query it refuses is parsed again, by
+        :func:`kg.sparql.query_form`, to report the error with its line and column. A final
+        ORDER BY of simple keys is applied in Python (:mod:`kg.ordering`), in the same order.
         """
-        form = query_form(text)
+        from kg.ordering import plan
+
+        ordered = plan(text)
+        if ordered is not None:  # sort in Python: Oxigraph decodes terms at every comparison
+            result = self._run(ordered.text, bindings)
+            if result.form == "SELECT":
+                done = ordered.sort(result.variables, result.rows)
+                if done is not None:
+                    return QueryResult("SELECT", *done)
+        return self._run(text, bindings)
+
+    def _run(self, text: str, bindings: Mapping[str, Node] | None) -> QueryResult:
+        import pyoxigraph as ox
+
         try:
             res = self.store.query(inline_values(text, bindings or {}), prefixes=PREFIXES)
-            if form == "ASK":
-                return QueryResult(form, boolean=bool(res))
-            if form in ("CONSTRUCT", "DESCRIBE"):
+            # Results are lazy: a SERVICE or the store can still fail while they are read.
+            if isinstance(res, ox.QueryBoolean):
+                return QueryResult("ASK", boolean=bool(res))
+            conv = _converter()
+            if isinstance(res, ox.QueryTriples):
                 g = Graph()
                 bind_prefixes(g)
                 for t in res:
-                    g.add((_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)))
-                return QueryResult(form, graph=g)
+                    g.add((conv(t.subject), conv(t.predicate), conv(t.object)))
+                return QueryResult(_graph_form(text), graph=g)
             variables = [v.value for v in res.variables]
-            rows = [tuple(_from_ox(sol[v]) for v in variables) for sol in res]
-        except (SyntaxError, ValueError, RuntimeError) as exc:
+            rows = [tuple(map(conv, sol)) for sol in res]
+        except SyntaxError as exc:
+            from kg.sparql import query_form
+
+            query_form(text)  # raises the precise error (or refuses an update) …
+            raise InputError(f"query failed: {exc}") from exc  # … or Oxigraph's own
+        except (ValueError, RuntimeError) as exc:
             raise InputError(f"query failed: {exc}") from exc
         except OSError as exc:  # the store, or an unreachable SERVICE
             raise KGError(f"query failed: {exc}") from exc
-        return QueryResult(form, variables, rows)
+        return QueryResult("SELECT", variables, rows)
 
 
-INVERSES_QUERY = """
-CONSTRUCT { ?o ?q ?s } WHERE {
-  { ?p owl:inverseOf ?q } UNION { ?q owl:inverseOf ?p }
-  ?s ?p ?o .
-  FILTER(!isLiteral(?o))
-}
-"""
-
-#: What :func:`stage_store` accepts: a file (format from its extension) or (bytes, format).
-StoreInput = str | Path | tuple[bytes, str]
+_PROLOGUE = re.compile(r"(?is)(?:\s+|#[^\n]*|(?:PREFIX\s+[^:\s]*:\s*|BASE\s+)<[^>]*>)*")
 
 
-def check_store_target(path: str | Path) -> Path:
-    """Refuse to replace a folder that is not a store (before any work is done)."""
-    path = Path(path)
-    if path.exists() and not (path / "CURRENT").is_file():
-        raise InputError(f"{path} exists and is not a store; refusing to overwrite it")
-    return path
+def _graph_form(text: str) -> str:
+    """CONSTRUCT or DESCRIBE: the keyword after the prologue of a query that returned triples.
 
-
-def stage_store(
-    path: str | Path, inputs: list[StoreInput], inverses: bool = False, steps=None
-) -> Path:
-    """Bulk-load ``inputs`` into a new store beside ``path``; return the staging folder.
-
-    With ``inverses``, the inverse of every triple whose predicate has an ``owl:inverseOf``
-    (declared anywhere in the loaded data) is added with one CONSTRUCT and a second bulk load.
-    :func:`commit_store` then puts the staged store in place.
+    >>> _graph_form("PREFIX a: <urn:a#>  # c\\n DESCRIBE <urn:x>")
+    'DESCRIBE'
     """
-    import os
-    import tempfile
-
-    import pyoxigraph as ox
-
-    from kg.progress import Steps
-    from kg.sources import ox_format, rdf_format
-
-    path = check_store_target(path)
-    steps = steps or Steps(False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.staging-", dir=path.parent))
-    try:
-        store = ox.Store(str(staging))
-        for item in inputs:
-            if isinstance(item, tuple):
-                data, fmt = item
-                with steps.step(f"Loading {len(data):,} bytes of {fmt}"):
-                    store.bulk_load(data, format=ox_format(fmt))
-                continue
-            item = Path(item)
-            with (
-                steps.step(f"Loading {item.name} ({os.path.getsize(item):,} bytes)"),
-                item.open("rb") as handle,
-            ):
-                if handle.read(3) != b"\xef\xbb\xbf":  # skip a UTF-8 byte order mark
-                    handle.seek(0)
-                store.bulk_load(handle, format=ox_format(rdf_format(item)), base_iri=item.as_uri())
-        if inverses:
-            with steps.step("Materialising inverse properties"):
-                found = store.query(INVERSES_QUERY, prefixes=PREFIXES)
-                store.bulk_load(
-                    found.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
-                )
-        with steps.step("Optimising the store"):
-            store.optimize()
-            store.flush()
-        del store
-    except SyntaxError as exc:
-        shutil_rmtree(staging)
-        raise InputError(f"cannot load into the store: {exc}") from exc
-    except BaseException:
-        shutil_rmtree(staging)
-        raise
-    return staging
-
-
-def shutil_rmtree(path: Path) -> None:
-    """Remove a folder tree, ignoring one that is already gone."""
-    import shutil
-
-    shutil.rmtree(path, ignore_errors=True)
-
-
-def commit_store(staging: Path, path: str | Path) -> int:
-    """Replace the store at ``path`` by the staged one (two renames); return its size."""
-    import pyoxigraph as ox
-
-    path = check_store_target(path)
-    old = None
-    if path.exists():
-        old = path.with_name(f".{path.name}.old-{staging.name.rsplit('-', 1)[-1]}")
-        path.rename(old)
-    staging.rename(path)
-    if old is not None:
-        shutil_rmtree(old)
-    return len(ox.Store.read_only(str(path)))
-
-
-def load_store(path: str | Path, *inputs: StoreInput, inverses: bool = False, steps=None) -> int:
-    """Create (or replace) a pyoxigraph store at ``path`` from RDF files; return its size.
-
-    Readers of the old store never see a half-loaded one: the new store is bulk-loaded beside
-    it and renamed into place.
-
-    >>> import tempfile, pathlib
-    >>> tmp = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (tmp / "a.nt").write_text("<urn:a> <urn:b> <urn:c> .\\n")
-    >>> load_store(tmp / "store", tmp / "a.nt")
-    1
-    """
-    from kg import locks
-
-    with locks.exclusive(path):
-        return commit_store(stage_store(path, list(inputs), inverses, steps), path)
+    start = _PROLOGUE.match(text)
+    rest = text[start.end() if start else 0 :]
+    return "DESCRIBE" if rest[:8].upper() == "DESCRIBE" else "CONSTRUCT"
 
 
 class EndpointBackend:
@@ -316,6 +269,12 @@ class EndpointBackend:
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Send ``text`` (with our prefixes and a VALUES clause for ``bindings``)."""
+        import urllib.error
+        import urllib.parse
+        import urllib.request
+
+        from kg.sparql import query_form
+
         form = query_form(text)
         prologue = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
         body = prologue + inline_values(text, bindings or {})

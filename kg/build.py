@@ -163,9 +163,9 @@ def build(
     EvidenceFailed
         A quote cannot be re-found in an available source text (nothing written).
     """
-    from kg.backends import check_store_target
     from kg.progress import Steps
     from kg.sources import collect_sources, index_sources, validate_units, validation_units
+    from kg.stores import check_store_target
 
     extra = [Path(p) for p in extra]
     if store is not None:
@@ -253,7 +253,7 @@ def _write_in_memory(
     graph, extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
 ) -> BuildResult:
     """Canonical files from the rdflib graph; the store is loaded from canonical N-Triples."""
-    from kg.backends import commit_store, stage_store
+    from kg.stores import commit_store, data_key, finish_store, stage_store
 
     if inverses:
         materialise_inverses(graph)
@@ -298,8 +298,17 @@ def _write_in_memory(
     manifest["notes"] = notes
     staging = None
     if store is not None:
-        nt = contents.get("kg.nt") or to_ntriples(graph)
-        staging = stage_store(store, [(nt.encode(), "nt")], steps=steps)
+        nt = (contents.get("kg.nt") or to_ntriples(graph)).encode()
+        staging = stage_store(store, [(nt, "nt")], steps=steps)
+        try:
+            nt_sha = _file_info(nt)["sha256"]
+            meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
+        except BaseException:
+            import shutil
+
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        manifest["store"] = _store_entry(store, meta)
     try:
         contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         folder = staging_folder(out_dir)
@@ -318,8 +327,18 @@ def _write_in_memory(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     if staging is not None:
-        manifest["store"] = {"path": str(store), "quads": commit_store(staging, store)}
+        commit_store(staging, store)
     return BuildResult(graph, report, checked, status, findings, files, manifest)
+
+
+def _store_entry(store, meta: dict) -> dict:
+    """What ``manifest.json`` says of the store: where, its content hash, its freshness key."""
+    return {
+        "path": str(store),
+        "quads": meta["triples"],
+        "sha256": meta["sha256"],
+        "key": meta["key"],
+    }
 
 
 STREAM_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -333,12 +352,14 @@ def _write_streaming(
 
     import pyoxigraph as ox
 
-    from kg.backends import commit_store, stage_store
     from kg.namespaces import PREFIXES
+    from kg.stores import commit_store, data_key, finish_store, stage_store
 
     out_dir = Path(out_dir)
     with steps.step("Canonicalising the embedded KG"):
-        base = to_ntriples(load_graph()).encode()
+        embedded = load_graph()
+        checks.add_flags(embedded, findings)  # as in memory: the figure checks' flags
+        base = to_ntriples(embedded).encode()
     target = Path(store) if store is not None else out_dir.parent / f".{out_dir.name}.kg-store"
     staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
     folder = staging_folder(out_dir)
@@ -372,7 +393,15 @@ def _write_streaming(
                     for block in iter(lambda h=handle: h.read(1 << 20), b""):
                         digest.update(block)
             files[name] = {"bytes": tmp.stat().st_size, "sha256": digest.hexdigest()}
+        if "nt" not in chosen and store is not None:  # the content hash is that of kg.nt
+            with steps.step("Hashing the store's content"):
+                content = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                nt_sha = hashlib.sha256(content).hexdigest()
+                del content
         del db
+        if store is not None:
+            nt_sha = files["kg.nt"]["sha256"] if "nt" in chosen else nt_sha
+            meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
         manifest = _manifest_counts(
             triples,
             dict(sorted(classes.items())),
@@ -387,6 +416,8 @@ def _write_streaming(
         )
         manifest["files"] = dict(sorted(files.items()))
         manifest["build"] = stats
+        if store is not None:
+            manifest["store"] = _store_entry(store, meta)
         write_files(
             folder, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
         )
@@ -396,7 +427,7 @@ def _write_streaming(
         shutil.rmtree(folder, ignore_errors=True)
         raise
     if store is not None:
-        manifest["store"] = {"path": str(store), "quads": commit_store(staging, store)}
+        commit_store(staging, store)
     else:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(None, report, checked, status, findings, files, manifest)

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from kg.backends import Backend
+    from kg.termindex import TermIndex
 
 __all__ = [
     "GRAMMAR",
@@ -191,12 +192,19 @@ class GraphAdjacency:
 class BackendAdjacency:
     """The walk as a few SPARQL queries, one per step: works the same on every backend.
 
-    ``layers`` maps nodes to their chain layer (from the label index); nodes it lacks are looked
-    up with one query.
+    ``layers`` maps nodes to their chain layer; nodes it lacks are looked up in ``index`` (the
+    term index, :mod:`kg.termindex`), and those it lacks with one query.
     """
 
-    def __init__(self, backend: Backend, model: ChainModel, layers: dict[str, str | None]):
+    def __init__(
+        self,
+        backend: Backend,
+        model: ChainModel,
+        layers: dict[str, str | None],
+        index: TermIndex | None = None,
+    ):
         self.backend, self.model, self.layers = backend, model, dict(layers)
+        self.index = index
         #: The classes of the nodes looked up so far (CURIEs), for nodes not given in ``layers``.
         self.types: dict[str, list[str]] = {}
 
@@ -232,6 +240,11 @@ class BackendAdjacency:
         from rdflib import URIRef
 
         unknown = sorted(n for n in nodes if n not in self.layers)
+        if unknown and self.index is not None:
+            for n, m in self.index.get_many(unknown).items():
+                self.layers[n] = self.model.layer_of(m.types)
+                self.types[n] = sorted(m.types)
+            unknown = [n for n in unknown if n not in self.layers]
         if not unknown:
             return
         values = " ".join(URIRef(n).n3() for n in unknown)

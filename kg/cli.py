@@ -148,8 +148,10 @@ def main() -> None:
     metavar="PATH",
     default=None,
     type=OUT_DIR,
-    help="Also bulk-load the KG into an embedded pyoxigraph store at PATH.",
+    help="Where to bulk-load the embedded store that reading commands use "
+    "[default: OUT/kg.store].",
 )
+@click.option("--no-store", is_flag=True, help="Do not build the embedded store.")
 @click.option(
     "--no-cache", is_flag=True, help="Re-validate even if identical inputs were validated."
 )
@@ -176,13 +178,14 @@ def build(
     out_dir: Path,
     inverses: bool,
     store: Path | None,
+    no_store: bool,
     no_cache: bool,
     formats: str | None,
     jobs: int | None,
     progress: bool | None,
 ) -> None:
-    """Validate the KG and write kg.ttl, kg.nt, kg.jsonld, the analysis, the maps and
-    manifest.json.
+    """Validate the KG and write kg.ttl, kg.nt, kg.jsonld, the analysis, the maps,
+    manifest.json and the embedded store (OUT/kg.store) that query, trace, gaps … read.
 
     Each source (curated folder, --with file, or `# kg:source` section of an N-Triples file)
     is validated on its own and cached by content hash, so a rebuild re-validates only the
@@ -191,6 +194,10 @@ def build(
     from kg.build import build as run_build
     from kg.render.console import print_build_summary
 
+    if no_store and store is not None:
+        raise click.UsageError("--store and --no-store exclude each other")
+    if store is None and not no_store:
+        store = out_dir / "kg.store"
     result = run_build(
         extra,
         out_dir,

@@ -122,16 +122,28 @@ def labels(backend: Backend, iris: Iterable[str]) -> dict[str, dict[str, str]]:
 
     Each language falls back to the other, then to the local name, so both keys are always set.
     """
+    from kg.termindex import available
+
     iris = sorted(set(iris))
     if not iris:
         return {}
+    known: dict[str, dict[str, str]] = {}
+    index = available(backend)
+    if index is not None:  # a domain node's labels, as the rule above picks them, are indexed
+        for iri, m in index.get_many(iris).items():
+            if m.label_en and m.label_zh:
+                known[iri] = {"en": m.label_en, "zh": m.label_zh}
+        iris = [i for i in iris if i not in known]
+        if not iris:
+            return known
     found: dict[str, dict[str, dict[str, str]]] = {i: {} for i in iris}
     rows = backend.query(_with_values(_LABELS_QUERY, "s", iris)).rows
     for s, prop, lbl in sorted(rows, key=lambda r: tuple(str(x) for x in r)):
         name = str(prop)
         lang = getattr(lbl, "language", None) or ""
         found[str(s)].setdefault(name, {}).setdefault(lang, str(lbl))
-    return {i: {lang: choose(f, lang, local_name(i)) for lang in LANGS} for i, f in found.items()}
+    named = {i: {lang: choose(f, lang, local_name(i)) for lang in LANGS} for i, f in found.items()}
+    return {**known, **named}
 
 
 def pick(names: Mapping[str, Mapping[str, str]], lang: str) -> dict[str, str]:

@@ -137,6 +137,7 @@ class ChainModel:
         self.relations: dict[str, Relation] = {r.curie: r for r in relations}
         self.classes: dict[str, ClassInfo] = {c.curie: c for c in classes}
         self._by_iri = {r.iri: r for r in self.relations.values()}
+        self._ancestors: dict[str, tuple[str, ...]] = {}
 
     # --- reading the ontology ----------------------------------------------------------------
 
@@ -235,15 +236,18 @@ class ChainModel:
 
     def ancestors(self, cls: str) -> list[str]:
         """``cls`` and its super-classes among the domain classes, nearest first."""
-        seen, order, todo = {cls}, [cls], [cls]
-        while todo:
-            info = self.classes.get(todo.pop(0))
-            for sup in info.supers if info else ():
-                if sup not in seen:
-                    seen.add(sup)
-                    order.append(sup)
-                    todo.append(sup)
-        return order
+        found = self._ancestors.get(cls)
+        if found is None:
+            seen, order, todo = {cls}, [cls], [cls]
+            while todo:
+                info = self.classes.get(todo.pop(0))
+                for sup in info.supers if info else ():
+                    if sup not in seen:
+                        seen.add(sup)
+                        order.append(sup)
+                        todo.append(sup)
+            found = self._ancestors[cls] = tuple(order)
+        return list(found)
 
     def _first(self, types: Iterable[str], attribute: str) -> Any:
         """The ``attribute`` of the most specific of ``types`` that has one: the classes no other

@@ -19,6 +19,7 @@ True
 from __future__ import annotations
 
 import difflib
+import functools
 import multiprocessing
 import re
 import traceback
@@ -92,7 +93,12 @@ _HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
 
 
 def parse_named_query(path: Path) -> NamedQuery:
-    """Read a ``.rq`` file and its header comment."""
+    """Read a ``.rq`` file and its header comment (parsed once while the file is unchanged)."""
+    return _parse_named_query(path, path.stat().st_mtime_ns)
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_named_query(path: Path, _mtime: int) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     title = description = ""
     params: list[Param] = []
@@ -127,6 +133,9 @@ def named_queries() -> list[NamedQuery]:
 
 def get_named_query(name: str) -> NamedQuery:
     """The named query ``name``; unknown names get the closest names suggested."""
+    path = paths.queries_dir() / f"{name}.rq"
+    if "/" not in name and path.is_file():
+        return parse_named_query(path)
     queries = {q.name: q for q in named_queries()}
     if name in queries:
         return queries[name]

@@ -15,21 +15,23 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rdflib import URIRef
 
-from kg.backends import Backend
 from kg.errors import InputError
 from kg.namespaces import PREFIXES, curie, expand
 
+if TYPE_CHECKING:
+    from kg.backends import Backend
+    from kg.termindex import TermIndex
+
 __all__ = ["Match", "label_index", "normalise_label", "resolve", "words"]
 
+#: Every labelled instance of the domain classes (bound by a VALUES row of the classes the model
+#: reads from the ontology): one scan per class instead of a property path over every type.
 LABELS_QUERY = """
-SELECT ?node ?label ?type WHERE {
-  ?node a/rdfs:subClassOf* ?type ; skos:prefLabel ?label .
-  ?type rdfs:subClassOf* cbec:DomainConcept .
-  FILTER(STRSTARTS(STR(?type), STR(cbec:)))
-}
+SELECT ?node ?class ?label WHERE { ?node a ?class ; skos:prefLabel ?label }
 """
 
 
@@ -60,28 +62,43 @@ def normalise_label(text: str) -> str:
 
 
 def label_index(backend: Backend) -> list[Match]:
-    """Every domain node with its labels and most specific cbec type, sorted by IRI."""
-    nodes: dict[str, dict[str, str]] = {}
-    types: dict[str, set[str]] = {}
-    for node, label, typ in backend.query(LABELS_QUERY).rows:
-        entry = nodes.setdefault(str(node), {})
-        entry.setdefault(getattr(label, "language", None) or "", str(label))
-        types.setdefault(str(node), set()).add(curie(str(typ)))
+    """Every labelled node of a ``cbec`` domain class with its labels and classes (super-classes
+    included, from the chain model), sorted by IRI."""
     from kg.model import model_of
 
     model = model_of(backend)
+    domain = sorted(c for c in model.classes if c.startswith("cbec:"))
+    closure = {c: {a for a in model.ancestors(c) if a in domain} for c in domain}
+    values = " ".join(URIRef(expand(c)).n3() for c in domain)
+    text = LABELS_QUERY.replace("WHERE {", f"WHERE {{ VALUES ?class {{ {values} }}", 1)
+    nodes: dict[str, dict[str, str]] = {}
+    types: dict[str, set[str]] = {}
+    rows = backend.query(text).rows if domain else []
+    for node, cls, label in sorted(rows, key=lambda r: (str(r[0]), str(r[2]), str(r[1]))):
+        entry = nodes.setdefault(str(node), {})
+        entry.setdefault(getattr(label, "language", None) or "", str(label))
+        types.setdefault(str(node), set()).update(closure[curie(str(cls))])
     order = {c.group: c.order for c in model.groups()}
+    kinds: dict[frozenset[str], tuple[str, tuple[str, ...], int]] = {}  # per set of classes
     out = []
     for iri in sorted(nodes):
         labels = nodes[iri]
+        key = frozenset(types[iri])
+        if key not in kinds:
+            kinds[key] = (
+                _most_specific(types[iri], model),
+                tuple(sorted(key)),
+                order.get(model.group_of(key) or "", 99),
+            )
+        typ, all_types, rank = kinds[key]
         out.append(
             Match(
                 iri,
                 labels.get("en", labels.get("zh", "")),
                 labels.get("zh", labels.get("en", "")),
-                _most_specific(types[iri], model),
-                tuple(sorted(types[iri])),
-                order.get(model.group_of(types[iri]) or "", 99),
+                typ,
+                all_types,
+                rank,
             )
         )
     return out
@@ -94,23 +111,27 @@ def _most_specific(types: set[str], model) -> str:
 
 
 def resolve(
-    backend: Backend | None, term: str, index: list[Match] | None = None, of_type: str | None = None
+    backend: Backend | None,
+    term: str,
+    index: list[Match] | TermIndex | None = None,
+    of_type: str | None = None,
 ) -> Match:
     """Resolve ``term`` to exactly one node or raise :class:`InputError` (exit code 2).
 
     ``of_type`` (a CURIE such as ``cbec:Challenge``) restricts label matches to that class.
+    ``index`` is a list of matches (:func:`label_index`) or a :class:`kg.termindex.TermIndex`;
+    by default the backend's index (:func:`kg.termindex.index_of`): the one ``kg build`` wrote
+    into its store, so an IRI or CURIE is one lookup and a label a few, never a scan of the KG.
     """
+    from kg.termindex import TermIndex, index_of
+
     if index is None:
         if backend is None:
             raise ValueError("resolve needs a backend or an index")
-        index = label_index(backend)
-    by_iri = {m.iri: m for m in index}
+        index = index_of(backend)
+    elif not isinstance(index, TermIndex):
+        index = TermIndex.of(index)
     iri = _as_iri(term)
-    if of_type is not None:
-        if iri is not None and iri in by_iri and of_type not in by_iri[iri].types:
-            found = by_iri[iri]
-            raise InputError(f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}")
-        index = [m for m in index if of_type in m.types]
     if iri is None and _unknown_prefix(term):
         prefix = term.split(":", 1)[0]
         close = difflib.get_close_matches(prefix, list(PREFIXES), n=3, cutoff=0.5)
@@ -119,26 +140,30 @@ def resolve(
             f"unknown prefix {prefix + ':'!r} in {term!r}{hint} (see `kg queries --prefixes`)"
         )
     if iri is not None:
-        if iri in by_iri:
-            return by_iri[iri]
+        found = index.get(iri)
+        if found is not None:
+            if of_type is not None and of_type not in found.types:
+                raise InputError(
+                    f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}"
+                )
+            return found
         if backend is not None and backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
             return Match(iri, curie(iri), curie(iri), "")
-        close = difflib.get_close_matches(
-            curie(iri), [curie(m.iri) for m in index], n=5, cutoff=0.6
-        )
+        close = index.close_curies(curie(iri), of_type)
         raise InputError(f"unknown node {term!r}" + _suggest(close))
     key = normalise_label(term)
     if not key:
         raise InputError("empty term")
-    exact = [m for m in index if key in (normalise_label(m.label_en), normalise_label(m.label_zh))]
+    exact = index.exact(key, of_type)
     if len(exact) == 1:
         return exact[0]
     if exact:
         partial = exact
     else:  # a fragment of a label, or its words in any order: all of them are candidates
-        fragments = [m for m in index if _fragment_of(key, m)]
+        fragments = index.fragment(key, of_type)
         seen = {m.iri for m in fragments}
-        partial = fragments + [m for m in _word_matches(term, index) if m.iri not in seen]
+        wanted = {w for w in words(term) if len(w) > 1}
+        partial = fragments + [m for m in index.word_matches(wanted, of_type) if m.iri not in seen]
     if len(partial) == 1:
         return partial[0]
     if partial:
@@ -149,11 +174,7 @@ def resolve(
             f"{term!r} matches {len(partial)} nodes; be more specific or use an IRI:\n"
             f"{listing}{more}"
         )
-    raise InputError(f"no node matches {term!r}" + _suggest(_closest(key, index)))
-
-
-def _fragment_of(key: str, m: Match) -> bool:
-    return key in normalise_label(m.label_en) or key in normalise_label(m.label_zh)
+    raise InputError(f"no node matches {term!r}" + _suggest(index.closest_labels(key, of_type)))
 
 
 _WORD = re.compile(r"[^\W_]+(?:-[^\W_]+)*")
@@ -172,19 +193,6 @@ def words(text: str) -> set[str]:
     return found | {w[:-1] for w in plural if w.isascii()}
 
 
-def _word_matches(term: str, index: list[Match]) -> list[Match]:
-    """Nodes whose English label holds every word of ``term`` (in any order), or whose Chinese
-    label holds every Chinese fragment of it: "talent shortage" finds the talent challenge."""
-    wanted = {w for w in words(term) if len(w) > 1}
-    if not wanted:
-        return []
-    return [
-        m
-        for m in index
-        if wanted <= words(m.label_en) or all(w in normalise_label(m.label_zh) for w in wanted)
-    ]
-
-
 def _as_iri(term: str) -> str | None:
     term = term.strip()
     if term.startswith("<") and term.endswith(">"):
@@ -199,18 +207,6 @@ def _as_iri(term: str) -> str | None:
 def _unknown_prefix(term: str) -> bool:
     """``foo:bar`` with an undeclared prefix (a CURIE-looking term, not a label with a colon)."""
     return bool(re.fullmatch(r"[A-Za-z][\w-]*:[\w.-]+", term.strip()))
-
-
-def _closest(key: str, index: list[Match], n: int = 5) -> list[str]:
-    labels: dict[str, str] = {}
-    for m in index:
-        for label in (m.label_en, m.label_zh):
-            labels.setdefault(normalise_label(label), label)
-    scored = sorted(
-        ((difflib.SequenceMatcher(None, key, norm).ratio(), labels[norm]) for norm in labels),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
-    return [label for score, label in scored[:n] if score >= 0.3]
 
 
 def _suggest(names: list[str]) -> str:

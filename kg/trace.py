@@ -19,7 +19,7 @@ and for every group the focus has nothing in, a sentence saying that the paper s
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
@@ -29,7 +29,10 @@ from kg.labels import evidence as fetch_evidence
 from kg.labels import labels as fetch_labels
 from kg.model import ChainModel, model_of
 from kg.namespaces import CBEC, curie
-from kg.terms import Match, label_index, resolve
+from kg.terms import Match, resolve
+
+if TYPE_CHECKING:
+    from kg.termindex import TermIndex
 
 __all__ = ["empty_statement", "trace"]
 
@@ -133,18 +136,29 @@ def _stated_only(
     return reached | touching
 
 
-def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict[str, Any]:
-    """The chain around ``term`` as the documented JSON contract (see README)."""
-    index = label_index(backend) if index is None else index
+def trace(
+    backend: Backend, term: str, index: list[Match] | TermIndex | None = None
+) -> dict[str, Any]:
+    """The chain around ``term`` as the documented JSON contract (see README).
+
+    Only the nodes the walk reaches are looked up (in the term index, :mod:`kg.termindex`), so
+    the cost follows the size of the answer, not of the KG.
+    """
+    from kg.termindex import TermIndex, index_of
+
+    if index is None:
+        index = index_of(backend)
+    elif not isinstance(index, TermIndex):
+        index = TermIndex.of(index)
     model = model_of(backend)
     focus = resolve(backend, term, index)
-    by_iri = {m.iri: m for m in index}
-    if focus.iri not in by_iri:
-        by_iri[focus.iri] = focus
-    layers = {m.iri: model.layer_of(m.types) for m in by_iri.values()}
-    adjacency = BackendAdjacency(backend, model, layers)
+    adjacency = BackendAdjacency(
+        backend, model, {focus.iri: model.layer_of(focus.types)}, index=index
+    )
     chain = around(adjacency, focus.iri)
     nodes = chain | _context(adjacency, focus.iri, chain)
+    by_iri = index.get_many(nodes)
+    by_iri[focus.iri] = by_iri.get(focus.iri, focus)
     links = _links(backend, nodes, model)
     ev = fetch_evidence(backend, nodes)
     names = fetch_labels(backend, nodes - set(by_iri))
@@ -189,7 +203,9 @@ def trace(backend: Backend, term: str, index: list[Match] | None = None) -> dict
 
     def paper_order(iri: str) -> tuple[Any, ...]:
         starts = [e["start"] for e in ev.get(iri, []) if e["start"] is not None]
-        return (min(starts) if starts else float("inf"), names.get(iri, {}).get("en", ""), iri)
+        m = by_iri.get(iri)
+        en = m.label_en if m is not None else names.get(iri, {}).get("en", "")
+        return (min(starts) if starts else float("inf"), en, iri)
 
     result: dict[str, Any] = {"focus": item(focus.iri)}
     groups = model.group_keys()

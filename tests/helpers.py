@@ -12,11 +12,16 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:
-    """SHA-256 of every file below ``folder``, keyed by relative path."""
+    """SHA-256 of every file below ``folder``, keyed by relative path.
+
+    An embedded store is a database whose files differ from build to build; it counts by its
+    ``kg-store.json``: the hash of the triples it holds, its freshness key and sizes.
+    """
+    stores = {p.parent for p in folder.rglob("kg-store.json")}
     return {
         str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
         for p in sorted(folder.rglob("*"))
-        if p.is_file()
+        if p.is_file() and (p.parent not in stores or p.name == "kg-store.json")
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 from helpers import NAMED_QUERY_PARAMS
 from rdflib import Literal, URIRef
 
-from kg.api import KnowledgeGraph
+from kg.api import memory_backend
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build
 from kg.cli import main
@@ -21,7 +21,7 @@ def backends(tmp_path_factory):
     out = tmp_path_factory.mktemp("out")
     store = tmp_path_factory.mktemp("store") / "kg.store"
     build(out_dir=out, store=store, formats="nt")
-    memory = KnowledgeGraph.open().backend  # inverses and figure flags, as the build adds them
+    memory = memory_backend()  # inverses and figure flags, as the build adds them
     assert isinstance(memory, MemoryBackend)
     return memory, OxigraphBackend(store)
 

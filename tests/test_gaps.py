@@ -108,7 +108,7 @@ def test_a_new_unaddressed_cause_is_reported(runner, tmp_path):
     extra.write_text((DATA / "gap-cause.ttl").read_text())
     result = runner.invoke(main, ["gaps", "--format", "json", "--with", str(extra)])
     assert result.exit_code == 0, result.output
-    doc = json.loads(result.output)
+    doc = json.loads(result.stdout)  # stderr says --with reads in memory
     row = next(
         r
         for r in doc["problems_without_remedy"]
@@ -133,7 +133,7 @@ def test_gaps_text_lists_every_gap_under_its_query_title(runner, tmp_path, monke
     result = runner.invoke(main, ["gaps", "--with", str(ttl)])
     assert result.exit_code == 0, result.output
     titles = gap_titles()
-    assert result.output.splitlines()[:3] == [
+    assert result.stdout.splitlines()[:3] == [
         f"{titles['problems_without_remedy']} (2)",
         "  • 仅有中文 <id:fx-c4>  ←  Talent shortage <id:fx-h2>",
         "  • Unfilled posts <id:fx-e2>  ←  Talent shortage <id:fx-h2>",

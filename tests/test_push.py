@@ -17,7 +17,7 @@ from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Literal
 from virtuoso import Virtuoso, available
 
-from kg.api import KnowledgeGraph
+from kg.api import memory_backend
 from kg.backends import EndpointBackend
 from kg.build import build
 from kg.cli import main
@@ -110,7 +110,7 @@ def test_push_loads_every_triple(virtuoso, kg_nt, pushed):
 
 @pytest.mark.parametrize("query", named_queries(), ids=lambda q: q.name)
 def test_named_query_on_virtuoso_matches_memory(virtuoso, pushed, query):
-    memory = KnowledgeGraph.open().backend  # inverses and figure flags, as the build adds them
+    memory = memory_backend()  # inverses and figure flags, as the build adds them
     raw = {p.name: PARAMS[p.name] for p in query.params if p.required}
     want = run_query(memory, query.text, coerce_params(raw, query, memory))
     remote = graph_endpoint(virtuoso, GRAPH)

@@ -206,7 +206,18 @@ def test_formats_option(tmp_path, runner):
         main, ["build", "--out", str(tmp_path / "o"), "--formats", "nt", "--no-progress"]
     )
     assert out.exit_code == 0, out.output
-    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["kg.nt", "manifest.json"]
+    # the embedded store the reading commands use is built unless --no-store
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "kg.nt",
+        "kg.store",
+        "manifest.json",
+    ]
+    out = runner.invoke(
+        main,
+        ["build", "--out", str(tmp_path / "n"), "--formats", "nt", "--no-progress", "--no-store"],
+    )
+    assert out.exit_code == 0, out.output
+    assert sorted(p.name for p in (tmp_path / "n").iterdir()) == ["kg.nt", "manifest.json"]
     bad = runner.invoke(main, ["build", "--out", str(tmp_path / "p"), "--formats", "xml"])
     assert bad.exit_code == 2 and "unknown output format 'xml'" in bad.output
 

@@ -21,7 +21,7 @@ import pytest
 from helpers import IN_CI, NAMED_QUERY_PARAMS
 from rdflib import Graph, Literal
 
-from kg.api import KnowledgeGraph
+from kg.api import memory_backend
 from kg.backends import EndpointBackend, _values_clause
 from kg.build import build
 from kg.cli import main
@@ -54,7 +54,7 @@ def rows_of(result) -> list:
 @pytest.fixture(scope="module")
 def memory():
     """The in-memory KG as `kg query` sees it: inverses and figure flags, as the build adds."""
-    return KnowledgeGraph.open().backend
+    return memory_backend()
 
 
 @pytest.fixture(scope="module")
