@@ -24,7 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.api import KnowledgeGraph
+    from kg.backends import Backend
 
 __all__ = ["LANGS", "brief_files", "research_links", "write_brief"]
 
@@ -59,7 +65,7 @@ def _versions() -> bytes:
 
 
 def brief_files(
-    kg: Any,
+    kg: KnowledgeGraph | Graph | Backend,
     *,
     langs: Iterable[str] = LANGS,
     pdf: bool = True,
@@ -114,7 +120,7 @@ def brief_files(
 
 
 def _make_files(
-    kg: Any, langs: tuple[str, ...], pdf: bool, kg_hash: str
+    kg: KnowledgeGraph, langs: tuple[str, ...], pdf: bool, kg_hash: str
 ) -> tuple[dict[str, str | bytes], list[str]]:
     from kg.brief.content import collect
     from kg.brief.figure import chain_figure
@@ -145,7 +151,9 @@ def _make_files(
     return dict(sorted(files.items())), notes
 
 
-def write_brief(kg: Any, out_dir: str | Path, **options: Any) -> tuple[dict[str, Path], list[str]]:
+def write_brief(
+    kg: KnowledgeGraph | Graph | Backend, out_dir: str | Path, **options: Any
+) -> tuple[dict[str, Path], list[str]]:
     """Write :func:`brief_files` into ``out_dir`` (each file atomically, all made first)."""
     from kg.serialize import write_files
 

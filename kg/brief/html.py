@@ -13,7 +13,7 @@ import base64
 from html import escape
 from typing import Any
 
-from kg.brief.content import Content, Num, Segment
+from kg.brief.content import Content, Item, Num, Segment
 from kg.brief.figure import chain_figure
 from kg.brief.words import w
 from kg.namespaces import curie
@@ -261,7 +261,7 @@ class _Page:
         out.append("</section>")
         return "\n".join(out) + "\n"
 
-    def tree(self, iri: str, items: dict, links: list, seen: set[str]) -> str:
+    def tree(self, iri: str, items: dict[str, Item], links: list[Item], seen: set[str]) -> str:
         if iri in seen or iri not in items:
             return ""
         seen.add(iri)
@@ -285,7 +285,7 @@ class _Page:
         kids = f"<ul>{inner}</ul>" if inner else ""
         return f"<li>{self.node(iri, item['type'], item['evidence'])}{kids}</li>"
 
-    def relations(self, remedy: str, links: list) -> str:
+    def relations(self, remedy: str, links: list[Item]) -> str:
         parts = []
         for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
             found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
@@ -299,7 +299,7 @@ class _Page:
                 )
         return "".join(parts)
 
-    def action(self, item: dict[str, Any], links: list) -> str:
+    def action(self, item: Item, links: list[Item]) -> str:
         iri = item["iri"]
         out = [f'<li class="action">{self.node(iri, item["type"], item["evidence"])}']
         out.append(self.relations(iri, links))
