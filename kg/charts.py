@@ -42,6 +42,7 @@ from kg.namespaces import curie, expand
 from kg.projection import as_backend
 
 if TYPE_CHECKING:
+    from matplotlib.typing import RcKeyType
     from rdflib import Graph
 
     from kg.backends import Backend
@@ -260,7 +261,7 @@ def _titles(spec: ChartSpec, points: list[Point]) -> tuple[Names, Names, Names]:
     """Title, value-axis label and the note under the chart, in both languages."""
     values = [p for p in points if p.base is None]
     growth = [p for p in points if p.base is not None]
-    first = (values or growth or [None])[0]
+    first = next(iter(values or growth), None)
     if first is None:
         return _both(spec.focus, spec.focus), _both("", ""), _both("", "")
     unit = first.unit_label
@@ -409,7 +410,7 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in installed), None)
 
 
-def _rc() -> dict[str, Any]:
+def _rc() -> dict[RcKeyType, Any]:  # Any: the value type of matplotlib's own rcParams
     families = ["DejaVu Sans"] + ([cjk_font()] if cjk_font() else [])
     return {
         "font.family": families,
