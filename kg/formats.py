@@ -29,6 +29,7 @@ __all__ = ["GRAPH_FORMATS", "TABLE_FORMATS", "render", "spreadsheet_safe"]
 TABLE_FORMATS = ("table", "csv", "tsv", "json", "markdown")
 GRAPH_FORMATS = ("turtle", "jsonld", "nt")
 
+
 def _cell(term: Node | None, labels: Mapping[str, str]) -> str:
     if term is None:
         return ""
