@@ -85,7 +85,7 @@ def brief_files(
     from kg import cache
     from kg.api import KnowledgeGraph
     from kg.brief.content import content_hash
-    from kg.charts import cjk_font
+    from kg.chart_drawing import cjk_font
     from kg.projection import as_backend
 
     if not isinstance(kg, KnowledgeGraph):
@@ -126,7 +126,9 @@ def _make_files(
     from kg.brief.figure import chain_figure
     from kg.brief.html import brief_html
     from kg.brief.markdown import brief_markdown
-    from kg.charts import CJK_HINT, build_charts, chart_files, cjk_font
+    from kg.chart_drawing import CJK_HINT, cjk_font
+    from kg.chart_files import chart_files
+    from kg.charts import build_charts
 
     notes: list[str] = []
     charts = build_charts(kg.backend)
