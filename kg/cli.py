@@ -723,7 +723,7 @@ def push(
     """
     from kg.progress import Steps
     from kg.push import push as run_push
-    from kg.push import scan
+    from kg.push_scan import scan
 
     total = scan(file).triples if file.is_file() else None
     with Steps() as steps, steps.step("Uploading triples", total=total) as advance:

@@ -19,9 +19,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from html import escape
+from typing import TypeGuard
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from kg.namespaces import CBEC, PREFIXES, curie
 
@@ -67,7 +69,7 @@ def ontology_graph() -> Graph:
     return Graph().parse(ontology_dir() / "cbec.ttl", format="turtle")
 
 
-def _in_ns(term: object) -> bool:
+def _in_ns(term: object) -> TypeGuard[URIRef]:
     return isinstance(term, URIRef) and str(term).startswith(str(CBEC))
 
 
@@ -94,11 +96,10 @@ def _local(iri: URIRef) -> str:
     return str(iri).split("#", 1)[-1]
 
 
-def _texts(graph: Graph, s: object, p: URIRef) -> dict[str, str]:
+def _texts(graph: Graph, s: Node | None, p: URIRef) -> dict[str, str]:
     out: dict[str, str] = {}
-    for o in sorted(graph.objects(s, p)):
-        if isinstance(o, Literal):
-            out.setdefault(o.language or "", str(o))
+    for o in sorted(o for o in graph.objects(s, p) if isinstance(o, Literal)):
+        out.setdefault(o.language or "", str(o))
     return out
 
 

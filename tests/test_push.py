@@ -356,16 +356,16 @@ def test_empty_file_is_refused_unless_allowed(virtuoso, tmp_path, pushed, runner
 def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
     """Item 13: a store that keeps fewer triples than were sent fails the push (the total
     count comparison must catch it, not only the per-predicate one)."""
-    from kg import push as push_module
+    from kg import push_client
 
     target = GRAPH + "/short"
-    real = push_module.Store.upload
+    real = push_client.Store.upload
 
     def lossy(self, graph, data):
         lines = data.splitlines(keepends=True)
         real(self, graph, b"".join(lines[:-1]))  # one triple lost per batch
 
-    monkeypatch.setattr(push_module.Store, "upload", lossy)
+    monkeypatch.setattr(push_client.Store, "upload", lossy)
     with pytest.raises(PushFailed, match=r"the temporary graph holds \d+ triples, the file \d+"):
         push(kg_nt, virtuoso.update_url, target, user="dba", password="dba")
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
@@ -386,10 +386,10 @@ def test_garbled_count_fails_the_push_cleanly(virtuoso, tmp_path, pushed, monkey
     KeyError that left the temporary graph behind)."""
     import json
 
-    from kg import push as push_module
+    from kg import push_client
 
     target = GRAPH + "/garbled"
-    real = push_module.HttpClient.request
+    real = push_client.HttpClient.request
 
     def garbled(self, method, url, body=None, headers=None):
         answer = real(self, method, url, body, headers)
@@ -399,7 +399,7 @@ def test_garbled_count_fails_the_push_cleanly(virtuoso, tmp_path, pushed, monkey
             return answer[0], answer[1], json.dumps(results).encode()
         return answer
 
-    monkeypatch.setattr(push_module.HttpClient, "request", garbled)
+    monkeypatch.setattr(push_client.HttpClient, "request", garbled)
     data = _nt(tmp_path / "two.nt", ["<urn:a> <urn:p> <urn:b> .", '<urn:a> <urn:q> "x" .'])
     with pytest.raises(PushFailed, match=r"unchanged.*unexpected answer"):
         push(data, virtuoso.update_url, target, user="dba", password="dba")

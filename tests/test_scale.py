@@ -95,21 +95,6 @@ def test_a_patch_file_is_validated_with_the_source_it_extends():
     }
 
 
-def test_a_source_text_may_be_a_blank_node(tmp_path):
-    """Every cbec:SourceText of a unit is looked for on disk, a blank node one too."""
-    from kg.sources import Part, check_unit
-
-    data = tmp_path / "texts.ttl"
-    data.write_text(
-        "@prefix cbec: <https://w3id.org/cbec-kg/ontology#> .\n"
-        '[] a cbec:SourceText ; cbec:textFile "no-such-text-a.txt" .\n'
-        '<urn:x:text> a cbec:SourceText ; cbec:textFile "no-such-text-b.txt" .\n',
-        encoding="utf-8",
-    )
-    outcome = check_unit([Part(data, "turtle")], [])
-    assert sorted(outcome["missing_texts"]) == ["no-such-text-a.txt", "no-such-text-b.txt"]
-
-
 def test_syntax_error_names_the_absolute_line(tmp_path, corpus):
     path, _ = corpus
     lines = path.read_text().splitlines(keepends=True)

@@ -24,7 +24,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rdflib import Graph
+
+    from kg.api import KnowledgeGraph
+    from kg.backends import Backend
 
 __all__ = ["LANGS", "brief_files", "research_links", "write_brief"]
 
@@ -59,7 +65,7 @@ def _versions() -> bytes:
 
 
 def brief_files(
-    kg: Any,
+    kg: KnowledgeGraph | Graph | Backend,
     *,
     langs: Iterable[str] = LANGS,
     pdf: bool = True,
@@ -79,7 +85,7 @@ def brief_files(
     from kg import cache
     from kg.api import KnowledgeGraph
     from kg.brief.content import content_hash
-    from kg.charts import cjk_font
+    from kg.chart_drawing import cjk_font
     from kg.projection import as_backend
 
     if not isinstance(kg, KnowledgeGraph):
@@ -114,13 +120,15 @@ def brief_files(
 
 
 def _make_files(
-    kg: Any, langs: tuple[str, ...], pdf: bool, kg_hash: str
+    kg: KnowledgeGraph, langs: tuple[str, ...], pdf: bool, kg_hash: str
 ) -> tuple[dict[str, str | bytes], list[str]]:
     from kg.brief.content import collect
     from kg.brief.figure import chain_figure
     from kg.brief.html import brief_html
     from kg.brief.markdown import brief_markdown
-    from kg.charts import CJK_HINT, build_charts, chart_files, cjk_font
+    from kg.chart_drawing import CJK_HINT, cjk_font
+    from kg.chart_files import chart_files
+    from kg.charts import build_charts
 
     notes: list[str] = []
     charts = build_charts(kg.backend)
@@ -145,7 +153,9 @@ def _make_files(
     return dict(sorted(files.items())), notes
 
 
-def write_brief(kg: Any, out_dir: str | Path, **options: Any) -> tuple[dict[str, Path], list[str]]:
+def write_brief(
+    kg: KnowledgeGraph | Graph | Backend, out_dir: str | Path, **options: Any
+) -> tuple[dict[str, Path], list[str]]:
     """Write :func:`brief_files` into ``out_dir`` (each file atomically, all made first)."""
     from kg.serialize import write_files
 

@@ -13,7 +13,7 @@ import hashlib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from importlib import metadata
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import URIRef
 
@@ -22,7 +22,15 @@ from kg.labels import labels as fetch_labels
 from kg.labels import section_key
 from kg.namespaces import curie
 
-__all__ = ["Content", "Num", "collect", "content_hash"]
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from rdflib import Graph
+
+    from kg.api import KnowledgeGraph
+    from kg.charts import Chart
+
+__all__ = ["Content", "Item", "Num", "Segment", "collect", "content_hash"]
 
 Names = dict[str, str]
 
@@ -44,6 +52,9 @@ class Num:
 
 Segment = str | Num
 
+#: An item or a link of a trace (:func:`kg.trace.trace`, the JSON contract of ``kg trace``).
+Item = dict[str, Any]
+
 
 @dataclass
 class Content:
@@ -53,9 +64,9 @@ class Content:
     version: str
     ontology_version: str
     kg_hash: str
-    challenges: list[dict[str, Any]]
+    challenges: list[Item]
     definitions: dict[str, Names]
-    charts: list[Any]
+    charts: list[Chart]
     mismatches: list[dict[str, list[Segment]]]
     consistent: list[dict[str, list[Segment]]]
     unverifiable: list[Names]
@@ -85,21 +96,21 @@ SELECT ?flag ?obs ?indicator ?base ?period ?value WHERE {
 _ONTOLOGY_VERSION_QUERY = "SELECT ?v WHERE { ?o a owl:Ontology ; owl:versionInfo ?v }"
 
 
-def content_hash(graph: Any) -> str:
+def content_hash(graph: Graph) -> str:
     """SHA-256 of the KG's canonical N-Triples (the bytes of ``kg.nt``)."""
     from kg.serialize import to_ntriples
 
     return hashlib.sha256(to_ntriples(graph).encode()).hexdigest()
 
 
-def _lang_literals(rows: Any) -> dict[str, Names]:
+def _lang_literals(rows: Iterable[tuple[object, ...]]) -> dict[str, Names]:
     out: dict[str, Names] = {}
     for key, value in rows:
         out.setdefault(str(key), {}).setdefault(getattr(value, "language", None) or "", str(value))
     return out
 
 
-def _ordered(kg: Any, iris: list[str]) -> list[str]:
+def _ordered(kg: KnowledgeGraph, iris: list[str]) -> list[str]:
     ev = fetch_evidence(kg.backend, iris)
     names = kg.names(iris)
 
@@ -165,7 +176,7 @@ def _growth_sentence(
     }
 
 
-def _observations(kg: Any) -> dict[str, dict[str, Any]]:
+def _observations(kg: KnowledgeGraph) -> dict[str, dict[str, Any]]:
     rows = kg.query(
         """SELECT ?obs ?indicator ?base ?period ?value ?qualifier WHERE {
           ?obs a cbec:Observation ; cbec:indicator ?indicator ; cbec:refPeriod ?period ;
@@ -187,15 +198,17 @@ def _observations(kg: Any) -> dict[str, dict[str, Any]]:
     }
 
 
-def _checks(kg: Any, names: dict[str, Names]) -> tuple[list, list, list]:
+def _checks(
+    kg: KnowledgeGraph, names: dict[str, Names]
+) -> tuple[list[dict[str, list[Segment]]], list[dict[str, list[Segment]]], list[Names]]:
     """The figure checks: flagged mismatches (from the KG's flags), then what agrees and what
     cannot be checked (from :func:`kg.checks.run_checks`)."""
     from kg.checks import run_checks
 
     obs = _observations(kg)
     flagged: dict[str, list[str]] = {}
-    for flag, o, *_ in kg.query(_FLAGS_QUERY).rows:
-        flagged.setdefault(str(flag), []).append(str(o))
+    for flag_node, flagged_obs, *_ in kg.query(_FLAGS_QUERY).rows:
+        flagged.setdefault(str(flag_node), []).append(str(flagged_obs))
     mismatches = []
     for flag in sorted(flagged):
         members = [obs[o] for o in sorted(set(flagged[flag])) if o in obs]
@@ -204,11 +217,11 @@ def _checks(kg: Any, names: dict[str, Names]) -> tuple[list, list, list]:
         if growth is not None and len(values) == 2:
             _, sentence = _growth_sentence(growth, values[0], values[1], names)
         else:  # shares that do not add up: list the figures
-            parts = [Num(m["value"], "obs", (m["iri"],)) for m in members]
+            figures = [Num(m["value"], "obs", (m["iri"],)) for m in members]
             total = sum(Decimal(m["value"]) for m in members)
             en: list[Segment] = [f"{names[members[0]['indicator']]['en']}: "]
             zh: list[Segment] = [f"{names[members[0]['indicator']]['zh']}："]
-            for i, p in enumerate(parts):
+            for i, p in enumerate(figures):
                 en += [" + " if i else "", p]
                 zh += [" + " if i else "", p]
             s = Num(f"{total}", "sum", tuple(m["iri"] for m in members))
@@ -216,7 +229,8 @@ def _checks(kg: Any, names: dict[str, Names]) -> tuple[list, list, list]:
             zh += [" = ", s, "，而非 100。"]
             sentence = {"en": en, "zh": zh}
         mismatches.append(sentence)
-    consistent, unverifiable = [], []
+    consistent: list[dict[str, list[Segment]]] = []
+    unverifiable: list[Names] = []
     for f in run_checks(kg.rdflib_graph()):
         refs = [str(o) for o in f.observations]
         if f.status == "consistent" and f.kind == "growth":
@@ -239,20 +253,20 @@ def _checks(kg: Any, names: dict[str, Names]) -> tuple[list, list, list]:
                 }
             )
         elif f.status == "unverifiable" and refs and refs[0] in obs:
-            o = obs[refs[0]]
+            point = obs[refs[0]]
             unverifiable.append(
                 {
-                    "en": f"{names[o['indicator']]['en']} ({o['period']})",
-                    "zh": f"{names[o['indicator']]['zh']}（{o['period']}）",
-                    "iri": o["iri"],
-                    "indicator": o["indicator"],
-                    "period": o["period"],
+                    "en": f"{names[point['indicator']]['en']} ({point['period']})",
+                    "zh": f"{names[point['indicator']]['zh']}（{point['period']}）",
+                    "iri": point["iri"],
+                    "indicator": point["indicator"],
+                    "period": point["period"],
                 }
             )
     return mismatches, consistent, unverifiable
 
 
-def _leverage(kg: Any, top: int) -> list[dict[str, Any]]:
+def _leverage(kg: KnowledgeGraph, top: int) -> list[dict[str, Any]]:
     from kg.measures import rank_leverage
     from kg.projection import project
 
@@ -268,7 +282,9 @@ def _leverage(kg: Any, top: int) -> list[dict[str, Any]]:
     ]
 
 
-def collect(kg: Any, charts: list[Any], *, kg_hash: str | None = None, top: int = 5) -> Content:
+def collect(
+    kg: KnowledgeGraph, charts: list[Chart], *, kg_hash: str | None = None, top: int = 5
+) -> Content:
     """Gather the brief's content from a :class:`kg.api.KnowledgeGraph`."""
     source = _lang_literals(
         (curie(str(p)).split(":", 1)[1], o) for p, o in kg.query(_SOURCE_QUERY).rows

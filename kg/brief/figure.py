@@ -81,7 +81,9 @@ class _Box:
 
 def _label(item: dict[str, Any], lang: str) -> str:
     other = "zh" if lang == "en" else "en"
-    return item["label"].get(lang) or item["label"].get(other) or item["iri"]
+    label: dict[str, str] = item["label"]
+    iri: str = item["iri"]
+    return label.get(lang) or label.get(other) or iri
 
 
 def _tree(items: list[dict[str, Any]], root: str) -> list[tuple[dict[str, Any], int]]:

@@ -5,16 +5,23 @@ Everything is inline: the style, the charts and the figures as ``data:`` images 
 script. Text from the KG is escaped; every number is a ``<data>`` element naming where it comes
 from (see :class:`kg.brief.content.Num`), and every node and citation carries its IRI, so the
 page can be checked against the KG mechanically.
+
+The pieces are :mod:`kg.brief.html_pieces`; a challenge's section :mod:`kg.brief.html_challenge`;
+this module holds the page's style and the other sections.
+
+The page in Chinese, from the embedded KG (what ``kg brief --lang zh`` writes)::
+
+    graph = KnowledgeGraph.open()
+    page = brief_html(collect(graph, build_charts(graph.backend)), "zh")
 """
 
 from __future__ import annotations
 
-import base64
 from html import escape
-from typing import Any
 
-from kg.brief.content import Content, Num, Segment
-from kg.brief.figure import chain_figure
+from kg.brief.content import Content
+from kg.brief.html_challenge import challenge_html
+from kg.brief.html_pieces import Pieces, data_uri, segments
 from kg.brief.words import w
 from kg.namespaces import curie
 
@@ -75,69 +82,8 @@ code {{ font-size: 8.5pt; word-break: break-all; }}
 """
 
 
-def _seg(segments: list[Segment]) -> str:
-    out = []
-    for s in segments:
-        if isinstance(s, Num):
-            refs = " ".join(curie(r) for r in s.refs)
-            out.append(
-                f'<data value="{escape(s.text)}" data-kind="{s.kind}" data-ref="{escape(refs)}">'
-                f"{escape(s.text)}</data>"
-            )
-        else:
-            out.append(escape(s))
-    return "".join(out)
-
-
-def _data_uri(svg: str | bytes) -> str:
-    data = svg.encode("utf-8") if isinstance(svg, str) else svg
-    return "data:image/svg+xml;base64," + base64.b64encode(data).decode("ascii")
-
-
-class _Page:
-    def __init__(self, content: Content, lang: str):
-        self.c, self.lang = content, lang
-        self.other = "zh" if lang == "en" else "en"
-
-    # --- pieces -----------------------------------------------------------------------------
-
-    def name(self, iri: str) -> str:
-        names = self.c.names.get(iri, {})
-        return names.get(self.lang) or names.get(self.other) or curie(iri)
-
-    @staticmethod
-    def text_label(text: str) -> str:
-        return f'<span class="label">{escape(text)}</span>' if text else ""
-
-    def label(self, iri: str) -> str:
-        return f'<span class="label">{escape(self.name(iri))}</span>'
-
-    def cite(self, ev: dict[str, Any], of: str = "") -> str:
-        target = f' data-of="{escape(curie(of))}"' if of else ""
-        return (
-            f'<cite{target}><span class="sec">§{escape(ev["section"])}</span> '
-            f"<q>{escape(ev['quote'])}</q></cite>"
-        )
-
-    def node(self, iri: str, type_: str, evidence: list[dict[str, Any]]) -> str:
-        cites = " ".join(self.cite(e, iri) for e in evidence[:1])
-        return (
-            f'<span class="node" data-iri="{escape(curie(iri))}" data-type="{escape(type_)}">'
-            f"{self.label(iri)} {cites}</span>"
-        )
-
-    def link_note(self, link: dict[str, Any]) -> str:
-        cites = " ".join(self.cite(e) for e in link.get("evidence", [])[:1])
-        note = cites
-        if not link["stated"]:
-            rationale = escape(link.get("rationale") or "")
-            note += (
-                f' <span class="inferred">{escape(w("inferred", self.lang))}: '
-                f'<span class="rationale">{rationale}</span></span>'
-            )
-        return note
-
-    # --- sections ---------------------------------------------------------------------------
+class _Page(Pieces):
+    """The sections of the page other than the challenges'."""
 
     def header(self) -> str:
         src = self.c.source
@@ -158,7 +104,7 @@ class _Page:
         for m in self.c.mismatches:
             items.append(
                 f'{escape(w("kp_mismatch", self.lang))}<span class="mismatch">'
-                f"{_seg(m[self.lang])}</span>"
+                f"{segments(m[self.lang])}</span>"
             )
         unremedied = self.c.gaps.get("problems_without_remedy", [])
         if unremedied:
@@ -166,7 +112,9 @@ class _Page:
             items.append(f"{escape(w('kp_gaps', self.lang))}{listed}{w('stop', self.lang)}")
         if self.c.leverage:
             top = self.c.leverage[0]
-            reach = escape(w("reaches", self.lang, n="\x00")).replace("\x00", _seg([top["score"]]))
+            reach = escape(w("reaches", self.lang, n="\x00")).replace(
+                "\x00", segments([top["score"]])
+            )
             items.append(
                 f"{escape(w('kp_leverage', self.lang))}{self.label(top['iri'])}{reach}"
                 f"{w('stop', self.lang)}"
@@ -174,154 +122,6 @@ class _Page:
         body = "".join(f"<li>{i}</li>\n" for i in items)
         head = escape(w("key_points", self.lang))
         return f'<section><h2>{head}</h2>\n<ul class="keypoints">\n{body}</ul></section>\n'
-
-    def challenge(self, t: dict[str, Any], n: int) -> str:
-        focus = t["focus"]
-        iri = focus["iri"]
-        links = t["links"]
-        items = {
-            i["iri"]: i for k, v in t.items() if isinstance(v, list) and k != "links" for i in v
-        }
-        out = [f'<section class="challenge" id="{escape(curie(iri).split(":")[-1])}">']
-        other = self.c.names.get(iri, {}).get(self.other, "")
-        out.append(
-            f"<h3>{escape(w('challenge_n', self.lang))} "
-            f'<data value="{n}" data-kind="ordinal">{n}</data>: '
-            f'<span class="node" data-iri="{escape(curie(iri))}" '
-            f'data-type="{escape(focus["type"])}">'
-            f"{self.label(iri)} {self.cite(focus['evidence'][0], iri) if focus['evidence'] else ''}"
-            f'</span> <span class="other">{escape(other)}</span></h3>'
-        )
-        definition = self.c.definitions.get(iri, {}).get(self.lang)
-        if definition:
-            out.append(f'<p class="def">{escape(definition)}</p>')
-        svg = chain_figure(t, self.lang)
-        alt = escape(self.name(iri))
-        out.append(
-            f'<figure><img alt="{alt}" src="{_data_uri(svg)}">'
-            f"<figcaption>{escape(w('figure_caption', self.lang))}</figcaption></figure>"
-        )
-        # problem tree
-        out.append(f"<h4>{escape(w('problem_tree', self.lang))}</h4>")
-        if t.get("effects"):
-            out.append(f'<p class="rel">{escape(w("effects", self.lang))}:</p><ul>')
-            for e in t["effects"]:
-                out.append(f"<li>{self.node(e['iri'], e['type'], e['evidence'])}</li>")
-            out.append("</ul>")
-        elif "effects" in t.get("none", {}):
-            out.append(f'<p class="none">{escape(t["none"]["effects"][self.lang])}</p>')
-        out.append("<ul>" + self.tree(iri, items, links, set()) + "</ul>")
-        # remedies
-        out.append(f"<h4>{escape(w('remedies', self.lang))}</h4><ul>")
-        actions = {a["iri"] for a in t.get("actions", [])}
-        shown: set[str] = set()
-        for cm in t.get("countermeasures", []):
-            out.append(f"<li>{self.node(cm['iri'], cm['type'], cm['evidence'])}")
-            out.append(self.relations(cm["iri"], links))
-            members = [
-                lk["target"]
-                for lk in links
-                if lk["source"] == cm["iri"] and lk["predicate"] == "cbec:hasAction"
-            ]
-            if members:
-                out.append("<ul>")
-                for a in members:
-                    shown.add(a)
-                    out.append(self.action(items[a], links))
-                out.append("</ul>")
-            out.append("</li>")
-        for a in sorted(actions - shown):
-            out.append(self.action(items[a], links))
-        out.append("</ul>")
-        # trends
-        out.append(f"<h4>{escape(w('trends', self.lang))}</h4>")
-        if t.get("trends"):
-            out.append("<ul>")
-            for tr in t["trends"]:
-                out.append(f"<li>{self.node(tr['iri'], tr['type'], tr['evidence'])}")
-                sup = [
-                    lk
-                    for lk in links
-                    if lk["target"] == tr["iri"] and lk["predicate"] == "cbec:supports"
-                ]
-                if sup:
-                    out.append(
-                        f'<br><span class="rel">{escape(w("supported_by", self.lang))}'
-                        f"{w('colon', self.lang)}</span> "
-                    )
-                    out.append(
-                        w("sep", self.lang).join(
-                            f"{self.label(lk['source'])} {self.link_note(lk)}" for lk in sup
-                        )
-                    )
-                out.append("</li>")
-            out.append("</ul>")
-        elif "trends" in t.get("none", {}):
-            out.append(f'<p class="none">{escape(t["none"]["trends"][self.lang])}</p>')
-        out.append("</section>")
-        return "\n".join(out) + "\n"
-
-    def tree(self, iri: str, items: dict, links: list, seen: set[str]) -> str:
-        if iri in seen or iri not in items:
-            return ""
-        seen.add(iri)
-        item = items[iri]
-        inner = ""
-        for child in item.get("causes", []):
-            link = next(
-                (
-                    lk
-                    for lk in links
-                    if lk["source"] == iri
-                    and lk["target"] == child
-                    and lk["predicate"] == "cbec:hasCause"
-                ),
-                None,
-            )
-            note = "" if link is None or link["stated"] else " " + self.link_note(link)
-            sub = self.tree(child, items, links, seen)
-            if sub:
-                inner += sub.replace("</span>", "</span>" + note, 1) if note else sub
-        kids = f"<ul>{inner}</ul>" if inner else ""
-        return f"<li>{self.node(iri, item['type'], item['evidence'])}{kids}</li>"
-
-    def relations(self, remedy: str, links: list) -> str:
-        parts = []
-        for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
-            found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
-            if found:
-                body = w("sep", self.lang).join(
-                    f"{self.label(lk['target'])} {self.link_note(lk)}" for lk in found
-                )
-                parts.append(
-                    f'<br><span class="rel">{escape(w(word, self.lang))}'
-                    f"{w('colon', self.lang)}</span> {body}"
-                )
-        return "".join(parts)
-
-    def action(self, item: dict[str, Any], links: list) -> str:
-        iri = item["iri"]
-        out = [f'<li class="action">{self.node(iri, item["type"], item["evidence"])}']
-        out.append(self.relations(iri, links))
-        who = [
-            lk for lk in links if lk["source"] == iri and lk["predicate"] == "cbec:responsibleActor"
-        ]
-        out.append(
-            f'<br><span class="rel">{escape(w("who_acts", self.lang))}'
-            f"{w('colon', self.lang)}</span> "
-        )
-        if who:
-            out.append(
-                w("sep", self.lang).join(
-                    f'<span class="actor" data-iri="{escape(curie(lk["target"]))}">'
-                    f"{self.label(lk['target'])} {self.link_note(lk)}</span>"
-                    for lk in who
-                )
-            )
-        else:
-            out.append(f'<span class="none">{escape(w("no_actor", self.lang))}</span>')
-        out.append("</li>")
-        return "".join(out)
 
     def figures(self) -> str:
         out = [
@@ -332,7 +132,7 @@ class _Page:
             title = f"{chart.title['en']} · {chart.title['zh']}"
             out.append(
                 f'<figure id="chart-{escape(chart.spec.slug)}"><img alt="{escape(title)}" '
-                f'src="{_data_uri(chart.svg)}"><figcaption>{escape(chart.source[self.lang])}'
+                f'src="{data_uri(chart.svg)}"><figcaption>{escape(chart.source[self.lang])}'
                 "</figcaption></figure>"
             )
             heads = ("th_indicator", "th_period", "th_value", "th_unit", "th_by", "th_cite")
@@ -366,11 +166,13 @@ class _Page:
         out = [f'<section id="consistency"><h2>{escape(w("consistency", self.lang))}</h2>']
         if self.c.mismatches:
             out.append(f"<p>{escape(w('mismatch_lead', self.lang))}</p><ul>")
-            out += [f'<li class="mismatch">{_seg(m[self.lang])}</li>' for m in self.c.mismatches]
+            out += [
+                f'<li class="mismatch">{segments(m[self.lang])}</li>' for m in self.c.mismatches
+            ]
             out.append("</ul>")
         if self.c.consistent:
             out.append(f"<p>{escape(w('consistent_lead', self.lang))}</p><ul>")
-            out += [f"<li>{_seg(m[self.lang])}</li>" for m in self.c.consistent]
+            out += [f"<li>{segments(m[self.lang])}</li>" for m in self.c.consistent]
             out.append("</ul>")
         if self.c.unverifiable:
             out.append(f"<p>{escape(w('unverifiable_lead', self.lang))}</p><ul>")
@@ -408,7 +210,9 @@ class _Page:
             f"<p>{escape(w('leverage_intro', self.lang))}</p><ol>",
         ]
         for r in self.c.leverage:
-            reach = escape(w("reaches", self.lang, n="\x00")).replace("\x00", _seg([r["score"]]))
+            reach = escape(w("reaches", self.lang, n="\x00")).replace(
+                "\x00", segments([r["score"]])
+            )
             problems = w("sep", self.lang).join(self.label(p) for p in r["problems"])
             out.append(
                 f'<li><span class="node" data-iri="{escape(curie(r["iri"]))}">'
@@ -446,7 +250,7 @@ def brief_html(content: Content, lang: str = "en") -> str:
     sections = [page.header(), page.key_points()]
     sections.append(f'<section id="challenges"><h2>{escape(w("challenges", lang))}</h2>\n')
     for n, t in enumerate(content.challenges, 1):
-        sections.append(page.challenge(t, n))
+        sections.append(challenge_html(page, t, n))
     sections.append("</section>\n")
     sections += [
         page.figures(),

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from kg.brief.content import Content, Num, Segment
+from kg.brief.content import Content, Item, Num, Segment
 from kg.brief.words import w
 from kg.namespaces import curie
 from kg.render.markdown import escape
@@ -50,7 +50,9 @@ class _Doc:
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
 
-    def tree(self, iri: str, items: dict, links: list, depth: int, seen: set[str]) -> None:
+    def tree(
+        self, iri: str, items: dict[str, Item], links: list[Item], depth: int, seen: set[str]
+    ) -> None:
         if iri in seen or iri not in items:
             return
         seen.add(iri)
@@ -63,7 +65,7 @@ class _Doc:
             if link is not None and not link["stated"] and len(self.lines) > before:
                 self.lines[before] += " " + self.note(link)
 
-    def relations(self, remedy: str, links: list, depth: int) -> None:
+    def relations(self, remedy: str, links: list[Item], depth: int) -> None:
         for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
             found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
             if found:
@@ -131,7 +133,7 @@ class _Doc:
             self.add(f"*{escape(t['none']['trends'][self.lang])}*")
         self.add("")
 
-    def action(self, item: dict[str, Any], links: list, depth: int) -> None:
+    def action(self, item: Item, links: list[Item], depth: int) -> None:
         pad = "  " * depth
         self.add(f"{pad}- {self.node(item)}")
         self.relations(item["iri"], links, depth + 1)

@@ -12,6 +12,7 @@ When WeasyPrint or the Pango library it needs is missing, :func:`render_pdf` rai
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 from kg.errors import KGError
 
@@ -30,7 +31,7 @@ class PdfUnavailable(KGError):
     exit_code = 2
 
 
-def _weasyprint():
+def _weasyprint() -> Any:  # WeasyPrint has no type hints
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -48,4 +49,5 @@ def render_pdf(html: str) -> bytes:
     """The PDF of a self-contained HTML page (one that refers only to ``data:`` URIs: nothing
     is fetched)."""
     weasyprint = _weasyprint()
-    return weasyprint.HTML(string=html).write_pdf()
+    pdf: bytes = weasyprint.HTML(string=html).write_pdf()  # WeasyPrint is untyped
+    return pdf
