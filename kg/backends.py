@@ -111,7 +111,7 @@ class MemoryBackend:
                 return QueryResult(form, graph=g)
             variables = [str(v) for v in res.vars]
             rows = [tuple(row) for row in res]
-        except (urllib.error.URLError, OSError) as exc:  # an unreachable SERVICE
+        except OSError as exc:  # an unreachable SERVICE (urllib.error.URLError is an OSError)
             raise KGError(f"query failed: a SERVICE could not be reached: {exc}") from exc
         except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes etc.
             raise InputError(f"query failed: {exc}") from exc
