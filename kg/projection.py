@@ -123,13 +123,21 @@ def _links(backend: Backend) -> list[dict[str, Any]]:
     found: dict[tuple[str, str, str], dict[str, Any]] = {}
     for s, p, o, link, mode, rationale in backend.query(_LINKS_QUERY).rows:
         key = (str(s), curie(str(p)), str(o))
-        entry = found.setdefault(key, {"records": set(), "stated": False, "rationale": None})
+        entry = found.setdefault(key, {"records": set(), "stated": False, "rationales": {}})
         if link is not None:
             entry["records"].add(str(link))
             entry["stated"] |= mode is not None and str(mode) == str(CBEC.Stated)
-            if rationale is not None and entry["rationale"] is None:
-                entry["rationale"] = str(rationale)
-    return [{"s": s, "p": p, "o": o, **e} for (s, p, o), e in sorted(found.items())]
+            if rationale is not None:
+                lang = getattr(rationale, "language", None) or ""
+                entry["rationales"].setdefault(lang, set()).add(str(rationale))
+    out = []
+    for (s, p, o), e in sorted(found.items()):
+        # one rationale per language, the same whatever order the rows came in
+        by_lang = {lang: min(texts) for lang, texts in e.pop("rationales").items()}
+        e["rationale"] = by_lang.get("en") or by_lang.get("") or min(by_lang.values(), default="")
+        e["rationale_zh"] = by_lang.get("zh", "")
+        out.append({"s": s, "p": p, "o": o, **e})
+    return out
 
 
 def _view_nodes(
@@ -163,8 +171,8 @@ def project(source: Graph | Backend, view: str = "remedy") -> nx.MultiDiGraph:
     names the view. Node attributes: ``type``, ``layer``, ``group``, ``label_en``,
     ``label_zh``, ``definition_en``, ``definition_zh``, ``section`` (of the first quote) and
     ``evidence``; edge attributes: ``predicate``, ``role``, ``stated``, ``recorded`` (False: no
-    link record, i.e. unvalidated data, not inferred), ``rationale``, ``evidence_count`` and
-    ``evidence``.
+    link record, i.e. unvalidated data, not inferred), ``rationale`` (English), ``rationale_zh``,
+    ``evidence_count`` and ``evidence``.
 
     Raises
     ------
@@ -231,6 +239,7 @@ def project(source: Graph | Backend, view: str = "remedy") -> nx.MultiDiGraph:
             stated=bool(e["stated"]),
             recorded=bool(e["records"]),
             rationale=e["rationale"] or "",
+            rationale_zh=e["rationale_zh"],
             evidence_count=len(evidence),
             evidence=evidence,
         )

@@ -121,7 +121,7 @@ ADHOC = [
     (
         "SELECT ?x WHERE { ?x a cbec:Cause FILTER NOT EXISTS { ?c cbec:hasCause ?x } }",
         {"c": URIRef("https://w3id.org/cbec-kg/id/challenge-talent")},
-        10,  # 13 causes, 3 of them directly beneath the talent challenge
+        9,  # 11 causes, 2 of them directly beneath the talent challenge
     ),
 ]
 

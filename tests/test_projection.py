@@ -104,7 +104,7 @@ def link_turtle(links: list[tuple[str, str, str, bool]]) -> str:
 id:fx-{s} cbec:{p} id:fx-{o} .
 id:fx-link-{i} a cbec:Link ; cbec:linkSubject id:fx-{s} ; cbec:linkPredicate cbec:{p} ;
     cbec:linkObject id:fx-{o} ; cbec:assertion {mode} ; cbec:evidence id:fx-ev-link-{i} ;
-    cbec:rationale "fixture" .
+    cbec:rationale "fixture"@en, "夹具"@zh .
 id:fx-ev-link-{i} a cbec:Evidence ; cbec:inSection id:fx-sec-{section} ;
     oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "{s} {p} {o}" ] ."""
         )
@@ -236,6 +236,7 @@ def test_edge_attributes(graph):
         "stated": True,
         "recorded": True,
         "rationale": "fixture",
+        "rationale_zh": "夹具",
         "evidence_count": 1,
         "evidence": [{"section": "3.1", "quote": "m1 addresses h1"}],
     }
@@ -334,12 +335,12 @@ def test_paper_remedy_view_counts(kg_graph):
     types = {}
     for _, t in G.nodes(data="type"):
         types[t] = types.get(t, 0) + 1
-    # challenges.ttl: 4 challenges, 13 causes, 7 effects, 23 hasCause; trends.ttl: 4 trends;
-    # countermeasures.ttl: 4 countermeasures, 28 actions, 28 hasAction, 38 addresses, 7 supports
+    # challenges.ttl: 4 challenges, 11 causes, 7 effects, 21 hasCause; trends.ttl: 4 trends;
+    # countermeasures.ttl: 4 countermeasures, 28 actions, 28 hasAction, 40 addresses, 7 supports
     # (counted with grep over the Turtle, not with the code under test)
     assert types == {
         "cbec:Challenge": 4,
-        "cbec:Cause": 13,
+        "cbec:Cause": 11,
         "cbec:Effect": 7,
         "cbec:Countermeasure": 4,
         "cbec:Action": 28,
@@ -347,9 +348,9 @@ def test_paper_remedy_view_counts(kg_graph):
     }
     keys = [k for *_, k in G.edges(keys=True)]
     assert {k: keys.count(k) for k in set(keys)} == {
-        "cbec:hasCause": 23,
+        "cbec:hasCause": 21,
         "cbec:hasAction": 28,
-        "cbec:addresses": 38,
+        "cbec:addresses": 40,
         "cbec:supports": 7,
     }
 
@@ -374,9 +375,9 @@ def test_paper_edge_evidence(kg_graph):
 def test_paper_actors_view(kg_graph):
     G = project(kg_graph, "actors")
     responsible = [(u, v) for u, v, k in G.edges(keys=True) if k == "cbec:responsibleActor"]
-    # 35 responsibleActor triples in countermeasures.ttl, from 32 remedies: every one of the 28
+    # 33 responsibleActor triples in countermeasures.ttl, from 32 remedies: every one of the 28
     # actions and the 4 countermeasures (the industry, named by the conclusion)
-    assert len(responsible) == 35
+    assert len(responsible) == 33
     assert len({u for u, _ in responsible}) == 32
     assert {G.nodes[u]["type"] for u, _ in responsible} == {"cbec:Action", "cbec:Countermeasure"}
     assert (str(ID) + "action-customs-clearance-process", str(ID) + "actor-customs") in responsible

@@ -249,7 +249,7 @@ def test_trace_follows_links_that_cross_the_pairing():
         lk
         for lk in t["links"]
         if lk["source"] == str(ID["countermeasure-talent"])
-        and lk["target"] == str(ID["cause-payment-security-risk"])
+        and lk["target"] == str(ID["cause-information-asymmetry"])
     ]
     assert cross and cross[0]["stated"] is False
     assert "Test only" in cross[0]["rationale"]
