@@ -18,21 +18,19 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
-import platform
-from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from importlib import metadata
 from pathlib import Path
 
 from rdflib import Graph, URIRef
-from rdflib.namespace import OWL, RDF
+from rdflib.namespace import OWL
 
 from kg import checks, evidence, locks
 from kg.errors import InputError, KGError, ValidationFailed
 from kg.loader import default_files, load_graph
-from kg.namespaces import CBEC, curie
+from kg.manifest import file_info, manifest_of, store_entry
+from kg.manifest import manifest as manifest_counts
+from kg.namespaces import curie
 from kg.serialize import (
     publish_folder,
     staging_folder,
@@ -245,10 +243,6 @@ def _merge_outcomes(outcomes):
     return report, checked, status, problems, sorted(findings)
 
 
-def _file_info(data: bytes) -> dict:
-    return {"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
-
-
 def _write_in_memory(
     graph, extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
 ) -> BuildResult:
@@ -290,10 +284,10 @@ def _write_in_memory(
         with steps.step("Drawing the maps"):
             contents.update(map_files(graph, links=research_links(contents.__contains__)))
     files = {
-        name: _file_info(body.encode() if isinstance(body, str) else body)
+        name: file_info(body.encode() if isinstance(body, str) else body)
         for name, body in sorted(contents.items())
     }
-    manifest = _manifest(graph, files, report, extra, checked, status, findings, inverses)
+    manifest = manifest_of(graph, files, report, extra, checked, status, findings, inverses)
     manifest["build"] = stats
     manifest["notes"] = notes
     staging = None
@@ -301,14 +295,14 @@ def _write_in_memory(
         nt = (contents.get("kg.nt") or to_ntriples(graph)).encode()
         staging = stage_store(store, [(nt, "nt")], steps=steps)
         try:
-            nt_sha = _file_info(nt)["sha256"]
+            nt_sha = file_info(nt)["sha256"]
             meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
         except BaseException:
             import shutil
 
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        manifest["store"] = _store_entry(store, meta)
+        manifest["store"] = store_entry(store, meta)
     try:
         contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
         folder = staging_folder(out_dir)
@@ -329,16 +323,6 @@ def _write_in_memory(
     if staging is not None:
         commit_store(staging, store)
     return BuildResult(graph, report, checked, status, findings, files, manifest)
-
-
-def _store_entry(store, meta: dict) -> dict:
-    """What ``manifest.json`` says of the store: where, its content hash, its freshness key."""
-    return {
-        "path": str(store),
-        "quads": meta["triples"],
-        "sha256": meta["sha256"],
-        "key": meta["key"],
-    }
 
 
 STREAM_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
@@ -402,7 +386,7 @@ def _write_streaming(
         if store is not None:
             nt_sha = files["kg.nt"]["sha256"] if "nt" in chosen else nt_sha
             meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
-        manifest = _manifest_counts(
+        manifest = manifest_counts(
             triples,
             dict(sorted(classes.items())),
             dict(sorted(links.items())),
@@ -417,7 +401,7 @@ def _write_streaming(
         manifest["files"] = dict(sorted(files.items()))
         manifest["build"] = stats
         if store is not None:
-            manifest["store"] = _store_entry(store, meta)
+            manifest["store"] = store_entry(store, meta)
         write_files(
             folder, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
         )
@@ -431,58 +415,3 @@ def _write_streaming(
     else:
         shutil.rmtree(staging, ignore_errors=True)
     return BuildResult(None, report, checked, status, findings, files, manifest)
-
-
-def class_counts(graph: Graph) -> dict[str, int]:
-    """Number of instances of each class used in the graph, keyed by CURIE."""
-    counts = Counter(curie(str(o)) for o in graph.objects(None, RDF.type))
-    return dict(sorted(counts.items()))
-
-
-def link_counts(graph: Graph) -> dict[str, int]:
-    """Number of curated links by assertion mode (stated / inferred)."""
-    counts = Counter(
-        curie(str(mode)).removeprefix("cbec:").lower()
-        for mode in graph.objects(None, CBEC.assertion)
-    )
-    return dict(sorted(counts.items()))
-
-
-def _manifest(graph, files, report, extra, checked, status, findings, inverses) -> dict:
-    return _manifest_counts(
-        len(graph),
-        class_counts(graph),
-        link_counts(graph),
-        files,
-        report,
-        extra,
-        checked,
-        status,
-        findings,
-        inverses,
-    )
-
-
-def _manifest_counts(
-    triples, classes, links, files, report, extra, checked, status, findings, inverses
-) -> dict:
-    versions = {"python": platform.python_version()}
-    dists = ("cbec-kg", "rdflib", "pyshacl", "networkx", "pyvis", "click", "pyoxigraph")
-    for dist in (*dists, "matplotlib", "weasyprint"):
-        try:
-            versions[dist] = metadata.version(dist)
-        except metadata.PackageNotFoundError:
-            versions[dist] = None
-    return {
-        "generated": datetime.now(UTC).isoformat(timespec="seconds"),
-        "inputs": {"embedded": True, "extra": [str(p) for p in extra]},
-        "files": files,
-        "triples": triples,
-        "inverses_materialised": inverses,
-        "classes": classes,
-        "links": links,
-        "validation": {"conforms": report.conforms, "warnings": len(report.warnings)},
-        "evidence": {"checked": checked, "status": status},
-        "checks": [f.to_dict() for f in findings],
-        "tool_versions": versions,
-    }
