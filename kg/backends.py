@@ -237,8 +237,14 @@ class OxigraphBackend:
         except (ValueError, RuntimeError) as exc:
             raise InputError(f"query failed: {exc}") from exc
         except OSError as exc:  # the store, or an unreachable SERVICE
-            raise KGError(f"query failed: {exc}") from exc
+            if _SERVICE.search(text):
+                raise KGError(f"query failed: a SERVICE could not be reached: {exc}") from exc
+            raise KGError(f"query failed: store error: {exc}") from exc
         return QueryResult("SELECT", variables, rows)
+
+
+#: A SERVICE clause (a rough test, only to word an error message).
+_SERVICE = re.compile(r"\bSERVICE\b", re.IGNORECASE)
 
 
 _PROLOGUE = re.compile(r"(?is)(?:\s+|#[^\n]*|(?:PREFIX\s+[^:\s]*:\s*|BASE\s+)<[^>]*>)*")

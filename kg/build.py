@@ -76,6 +76,7 @@ def materialise_inverses(graph: Graph) -> int:
 
     Returns the number of triples added.
 
+    >>> from kg.namespaces import CBEC
     >>> g = load_graph()
     >>> added = materialise_inverses(g)
     >>> added > 0 and (None, CBEC.addressedBy, None) in g
@@ -168,10 +169,12 @@ def build(
     extra = [Path(p) for p in extra]
     if store is not None:
         check_store_target(store)
+        if store_inside(out_dir, store) == Path("."):
+            raise InputError(f"the store cannot be the output folder itself ({out_dir})")
     with contextlib.ExitStack() as held, Steps(progress) as steps:
         # one build at a time per output folder and per store (in this order: no deadlock)
         held.enter_context(locks.exclusive(out_dir, _waiting))
-        if store is not None:
+        if store is not None and store_inside(out_dir, store) is None:
             held.enter_context(locks.exclusive(store, _waiting))
         sources = collect_sources(extra)
         input_bytes = sum(p.stat().st_size for p in {*default_files(), *extra})
@@ -206,6 +209,22 @@ def _waiting(message: str) -> None:
     import sys
 
     print(f"kg build: {message}", file=sys.stderr, flush=True)
+
+
+def store_inside(out_dir: str | Path, store: str | Path) -> Path | None:
+    """``store``'s path relative to ``out_dir`` when it lives inside that folder, else ``None``.
+
+    Such a store (the default, ``outputs/kg.store``) is built inside the folder's next version
+    and published with it in one swap, under the folder's lock: the manifest and the store it
+    describes change together, and nothing is written into the folder before the swap.
+
+    >>> store_inside("outputs", "outputs/kg.store"), store_inside("outputs", "elsewhere/kg.store")
+    (PosixPath('kg.store'), None)
+    """
+    try:
+        return Path(store).absolute().relative_to(Path(out_dir).absolute())
+    except ValueError:
+        return None
 
 
 def build_owned(out_dir: Path, produced: Iterable[str]) -> set[str]:
@@ -290,29 +309,29 @@ def _write_in_memory(
     manifest = manifest_of(graph, files, report, extra, checked, status, findings, inverses)
     manifest["build"] = stats
     manifest["notes"] = notes
-    staging = None
-    if store is not None:
-        nt = (contents.get("kg.nt") or to_ntriples(graph)).encode()
-        staging = stage_store(store, [(nt, "nt")], steps=steps)
-        try:
+    folder = staging_folder(out_dir)
+    staging = None  # a store outside the output folder, renamed into place after it
+    try:
+        if store is not None:
+            inner = store_inside(out_dir, store)
+            nt = (contents.get("kg.nt") or to_ntriples(graph)).encode()
+            staging = stage_store(folder / inner if inner else store, [(nt, "nt")], steps=steps)
             nt_sha = file_info(nt)["sha256"]
             meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
-        except BaseException:
-            import shutil
-
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
-        manifest["store"] = store_entry(store, meta)
-    try:
+            manifest["store"] = store_entry(store, meta)
+            if inner is not None:
+                staging.rename(folder / inner)
+                staging = None
         contents["manifest.json"] = json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"
-        folder = staging_folder(out_dir)
-        try:
-            write_files(folder, contents)
-        except BaseException:
-            import shutil
+        write_files(folder, contents)
+    except BaseException:
+        import shutil
 
-            shutil.rmtree(folder, ignore_errors=True)
-            raise
+        shutil.rmtree(folder, ignore_errors=True)
+        if staging is not None:
+            shutil.rmtree(staging, ignore_errors=True)
+        raise
+    try:
         publish_folder(folder, out_dir, build_owned(out_dir, contents))
     except BaseException:
         if staging is not None:
@@ -344,9 +363,17 @@ def _write_streaming(
         embedded = load_graph()
         checks.add_flags(embedded, findings)  # as in memory: the figure checks' flags
         base = to_ntriples(embedded).encode()
-    target = Path(store) if store is not None else out_dir.parent / f".{out_dir.name}.kg-store"
-    staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
+    inner = store_inside(out_dir, store) if store is not None else None
     folder = staging_folder(out_dir)
+    if inner is not None:
+        target = folder / inner  # published with the folder
+    else:
+        target = Path(store) if store is not None else out_dir.parent / f".{out_dir.name}.kg-store"
+    try:
+        staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise
     try:
         db = ox.Store(str(staging))
         triples = len(db)
@@ -405,13 +432,15 @@ def _write_streaming(
         write_files(
             folder, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
         )
+        if inner is not None:
+            staging.rename(folder / inner)
         publish_folder(folder, out_dir, build_owned(out_dir, files))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if store is not None:
-        commit_store(staging, store)
-    else:
+    if store is None:
         shutil.rmtree(staging, ignore_errors=True)
+    elif inner is None:
+        commit_store(staging, store)
     return BuildResult(None, report, checked, status, findings, files, manifest)
