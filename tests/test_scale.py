@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import DATA
 from rdflib import Graph
 
 import kg.build as build_module
@@ -83,16 +82,6 @@ def test_sections_are_sources_and_references_need_no_merge(corpus):
     units = validation_units(sources)
     assert len(units) == 5  # curated folder, shared block, 3 sources: each validated alone
     assert any("synth-shared-trend" in line for u in units for line in u.context)
-
-
-def test_a_patch_file_is_validated_with_the_source_it_extends():
-    sources = collect_sources([DATA / "cross-link.ttl", DATA / "extra-valid.ttl"])
-    index_sources(sources)
-    names = {u.name for u in validation_units(sources)}
-    assert names == {
-        f"kg/data/xiang + {DATA / 'cross-link.ttl'}",  # adds a link to a curated node
-        str(DATA / "extra-valid.ttl"),  # only refers to curated evidence
-    }
 
 
 def test_syntax_error_names_the_absolute_line(tmp_path, corpus):
