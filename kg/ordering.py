@@ -122,7 +122,8 @@ def plan(text: str) -> Plan | None:
         pos = m.end()
     if not keys:
         return None
-    head = re.match(r"(?is)^(.*?\bSELECT\b)(.*?)(\bWHERE\b|\{)", body)
+    # the projection ends at WHERE, FROM or the group (a variable may be named ?where, ?from)
+    head = re.match(r"(?is)^(.*?\bSELECT\b)(.*?)((?<![?$])\b(?:WHERE|FROM)\b|\{)", body)
     if head is None or re.search(r"\b(CONSTRUCT|DESCRIBE|ASK)\b", body[: head.end(1)], re.I):
         return None
     projection = head.group(2)

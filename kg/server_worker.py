@@ -187,11 +187,10 @@ def negotiate(
         if _q == 0:
             continue
         if media in ("*/*", "application/*", "text/*"):
-            default = _DEFAULT[kind]
-            if default in allowed:
-                return default
             wild = [k for k, (m, kd) in RESULT_TYPES.items() if kd == kind and k in allowed]
             wild = [k for k in wild if media == "*/*" or RESULT_TYPES[k][0].startswith(media[:-1])]
+            if _DEFAULT[kind] in wild:  # the default only if it is in the range
+                return _DEFAULT[kind]
             if wild:
                 return wild[0]
             continue

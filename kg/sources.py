@@ -185,6 +185,8 @@ def _section_name(path: Path, part: Part) -> str:
     with path.open("rb") as handle:
         handle.seek(part.start)
         for _ in range(20):
+            if part.end is not None and handle.tell() >= part.end:
+                break  # the next section's marker is not this one's
             m = re.match(rb"# kg:source <([^>]*)>", handle.readline())
             if m:
                 return f"{path}#{m.group(1).decode()}"
@@ -218,9 +220,19 @@ def oxigraph_reason(exc: SyntaxError) -> str:
     'x'
     >>> oxigraph_reason(SyntaxError("The predicate of a triple must be an IRI (line 52)"))
     'The predicate of a triple must be an IRI'
+    >>> oxigraph_reason(SyntaxError("Parser error at line 3 column 13: Unexpected comma"))
+    'Unexpected comma'
+    >>> msg = "Parser error between line 7 column 19 and line 8 column 1: Unexpected end of file"
+    >>> oxigraph_reason(SyntaxError(msg))
+    'Unexpected end of file'
     """
     reason = str(exc)
-    reason = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "", reason)
+    reason = re.sub(
+        r"^Parser error (?:at line \d+ (?:between columns \d+ and \d+|column \d+)"
+        r"|between line \d+ column \d+ and line \d+ column \d+): ",
+        "",
+        reason,
+    )
     reason = re.sub(r"^error at \d+:\d+: ", "", reason)
     return re.sub(r" \((?:[^()]*, )?line \d+\)$", "", reason.strip())
 

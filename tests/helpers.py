@@ -37,3 +37,54 @@ NAMED_QUERY_PARAMS = {
     "countermeasure": "id:countermeasure-talent",
     "type": "cbec:Challenge",
 }
+
+
+# --- a trace for the renderers (tests of kg.render.text and kg.render.markdown) ------------------
+
+#: A label that is markup in every format the renderers write.
+EVIL = "<script>alert(1)</script> **x** [l](http://e) | `c`"
+
+
+def trace_item(iri, en, zh, **extra):
+    """One node of a trace, as :func:`kg.trace.trace` gives it."""
+    return {
+        "iri": iri,
+        "type": "cbec:Cause",
+        "label": {"en": en, "zh": zh},
+        "evidence": [],
+        **extra,
+    }
+
+
+def sample_trace() -> dict:
+    """A small trace (a fresh copy each time): a challenge, a cause with a cause of its own
+    whose label is :data:`EVIL`, an action with its actor, and one inferred link."""
+    return {
+        "focus": trace_item("urn:h", "Credit gap", "信用缺口", causes=["urn:c1"]),
+        "challenges": [trace_item("urn:h", "Credit gap", "信用缺口", causes=["urn:c1"])],
+        "effects": [],
+        "causes": [
+            trace_item("urn:c1", "Payment risk", "支付风险", causes=["urn:c2"]),
+            trace_item("urn:c2", EVIL, "恶意", causes=[]),
+        ],
+        "countermeasures": [],
+        "actions": [trace_item("urn:a", "Payment law", "支付立法", actors=["urn:g"])],
+        "trends": [],
+        "actors": [trace_item("urn:g", "Government", "政府")],
+        "links": [
+            {
+                "source": "urn:a",
+                "predicate": "cbec:addresses",
+                "target": "urn:c1",
+                "stated": False,
+                "rationale": "read into 3.1",
+                "evidence": [{"section": "3.1", "quote": "支付", "stated": False}],
+            }
+        ],
+        "none": {
+            "effects": {
+                "en": "The paper states no effects for this challenge.",
+                "zh": "原文未说明此困境的后果。",
+            }
+        },
+    }

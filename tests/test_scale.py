@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from helpers import DATA
 from rdflib import Graph
 
 import kg.build as build_module
@@ -14,7 +13,7 @@ from kg.build import build
 from kg.cli import main
 from kg.errors import InputError, ValidationFailed
 from kg.sources import collect_sources, index_sources, validation_units
-from kg.synth import SOURCE_MARKER, sources_for, synth
+from kg.synth import synth
 
 
 @pytest.fixture(scope="module")
@@ -22,54 +21,6 @@ def corpus(tmp_path_factory):
     path = tmp_path_factory.mktemp("synth") / "corpus.nt"
     stats = synth(3, path)
     return path, stats
-
-
-def test_synth_is_deterministic_and_sized(tmp_path, corpus):
-    path, stats = corpus
-    again = synth(3, tmp_path / "again.nt")
-    assert (tmp_path / "again.nt").read_bytes() == path.read_bytes()
-    assert again.triples == stats.triples
-    other = synth(3, tmp_path / "other.nt", seed=1)
-    assert (tmp_path / "other.nt").read_bytes() != path.read_bytes()
-    assert 8_000 < other.triples < 12_000  # --sources 3 ≈ 10k
-    assert sources_for(10_000) == 3 and sources_for(1_000_000) == 397
-    assert len(Graph().parse(path, format="nt")) == stats.triples
-    assert path.read_text().count(SOURCE_MARKER) == 4  # the shared block + 3 sources
-
-
-def test_synth_turtle_holds_the_same_triples(tmp_path):
-    synth(1, tmp_path / "a.nt")
-    synth(1, tmp_path / "a.ttl")
-    nt = Graph().parse(tmp_path / "a.nt", format="nt")
-    ttl = Graph().parse(tmp_path / "a.ttl", format="turtle")
-    assert nt.isomorphic(ttl)
-
-
-def test_synthetic_sources_are_shaped_like_the_paper(corpus):
-    path, _ = corpus
-    g = Graph().parse(path, format="nt")
-    q = g.query(
-        """
-        PREFIX cbec: <https://w3id.org/cbec-kg/ontology#>
-        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-        PREFIX oa: <http://www.w3.org/ns/oa#>
-        SELECT
-          (COUNT(DISTINCT ?src) AS ?sources) (COUNT(DISTINCT ?ch) AS ?challenges)
-          (COUNT(DISTINCT ?trend) AS ?shared) (COUNT(DISTINCT ?inf) AS ?inferred)
-          (COUNT(DISTINCT ?q) AS ?quotes) (COUNT(DISTINCT ?obs) AS ?observations)
-        WHERE {
-          { ?src a cbec:Source } UNION { ?ch a cbec:Challenge ; cbec:hasCause ?cause }
-          UNION { ?a1 cbec:supports ?trend . ?a2 cbec:supports ?trend . FILTER(?a1 != ?a2)
-                  FILTER(STRBEFORE(STR(?a1), "-action") != STRBEFORE(STR(?a2), "-action")) }
-          UNION { ?inf cbec:assertion cbec:Inferred ; cbec:rationale ?r }
-          UNION { ?ev oa:hasSelector ?q . ?q a oa:TextQuoteSelector }
-          UNION { ?obs a cbec:Observation ; cbec:indicator ?i ; cbec:unit ?u }
-        }"""
-    )
-    row = next(iter(q))
-    assert int(row.sources) == 4 and int(row.challenges) == 12
-    assert int(row.shared) >= 1  # some trend is supported from two sources
-    assert int(row.inferred) >= 1 and int(row.quotes) > 300 and int(row.observations) == 27
 
 
 def test_sections_are_sources_and_references_need_no_merge(corpus):
@@ -83,16 +34,6 @@ def test_sections_are_sources_and_references_need_no_merge(corpus):
     units = validation_units(sources)
     assert len(units) == 5  # curated folder, shared block, 3 sources: each validated alone
     assert any("synth-shared-trend" in line for u in units for line in u.context)
-
-
-def test_a_patch_file_is_validated_with_the_source_it_extends():
-    sources = collect_sources([DATA / "cross-link.ttl", DATA / "extra-valid.ttl"])
-    index_sources(sources)
-    names = {u.name for u in validation_units(sources)}
-    assert names == {
-        f"kg/data/xiang + {DATA / 'cross-link.ttl'}",  # adds a link to a curated node
-        str(DATA / "extra-valid.ttl"),  # only refers to curated evidence
-    }
 
 
 def test_syntax_error_names_the_absolute_line(tmp_path, corpus):
