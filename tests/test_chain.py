@@ -12,6 +12,7 @@ from kg.chain import GRAMMAR, START, BackendAdjacency, GraphAdjacency, around, p
 from kg.loader import load_graph
 from kg.model import model_of
 from kg.projection import VIEWS, project
+from kg.termindex import TermIndex
 from kg.terms import label_index
 from kg.trace import trace
 
@@ -53,9 +54,11 @@ def test_sparql_and_networkx_walks_agree_on_every_node(backend, model, sparql, v
 
 
 def test_trace_lists_exactly_the_walk(backend, model, sparql):
-    types = {m.iri: m.types for m in label_index(backend)}
+    matches = label_index(backend)
+    types = {m.iri: m.types for m in matches}
+    index = TermIndex.of(matches)  # built once: trace() would index the KG at every call
     for node in sorted(project(backend, "chain")):
-        t = trace(backend, node)
+        t = trace(backend, node, index)
         chain_groups = [c.group for c in model.groups() if c.layer]  # not the context groups
         listed = {i["iri"] for key in chain_groups for i in t[key]}
         walked = around(sparql, node)
