@@ -10,7 +10,7 @@ from rich.console import Console
 
 from kg.render.console import print_analysis
 from kg.render.markdown import escape, table, trace_markdown
-from kg.render.text import gaps_text, path_text, trace_text
+from kg.render.text import best_quote, gaps_text, path_text, trace_text
 
 EVIL = "<script>alert(1)</script> **x** [l](http://e) | `c`"
 
@@ -70,6 +70,23 @@ def test_trace_text_in_chinese():
     text = trace_text(TRACE, "zh", {"causes": "成因"})
     assert text.startswith("追溯 信用缺口")
     assert "原文未说明此困境的后果。" in text and "关系（1 条，其中推断 1 条）" in text
+
+
+def test_best_quote_takes_the_focus_section_then_any_other_and_the_abstract_last():
+    def ev(section):
+        return {"section": section, "quote": f"words of {section}"}
+
+    item = {"iri": "urn:x", "evidence": [ev("0"), ev("2.1"), ev("2.2")]}
+    assert best_quote(item, {"2.2"}, [])["section"] == "2.2"  # the section in focus
+    assert best_quote(item, set(), [])["section"] == "2.1"  # any section before the abstract
+    assert best_quote(item, {"0"}, [])["section"] == "2.1"  # the abstract is never "in focus"
+    abstract_link = {"source": "urn:y", "target": "urn:x", "evidence": [ev("0")]}
+    assert best_quote(item, set(), [abstract_link])["section"] == "2.1"
+    only_abstract = {"iri": "urn:x", "evidence": [ev("0")]}
+    assert best_quote(only_abstract, {"2.1"}, [])["section"] == "0"  # nothing else: the abstract
+    quoted_link = {"source": "urn:x", "target": "urn:y", "evidence": [ev("3.1")]}
+    assert best_quote(only_abstract, set(), [quoted_link])["section"] == "3.1"
+    assert best_quote({"iri": "urn:x", "evidence": []}, set(), []) is None
 
 
 def test_markdown_escapes_every_markup_of_the_data():
