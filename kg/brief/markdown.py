@@ -221,9 +221,8 @@ class _Doc:
             self.add(f"- {escape(w('kp_mismatch', lang))}{_seg(m[lang])}")
         unremedied = c.gaps.get("problems_without_remedy", [])
         if unremedied:
-            self.add(
-                f"- {escape(w('kp_gaps', lang))}{'; '.join(self.name(r[0]) for r in unremedied)}."
-            )
+            listed = w("sep", lang).join(self.name(r[0]) for r in unremedied)
+            self.add(f"- {escape(w('kp_gaps', lang))}{listed}{w('stop', lang)}")
         if c.leverage:
             top = c.leverage[0]
             reach = self.reach(top)
