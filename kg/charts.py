@@ -21,6 +21,7 @@ data as CSV beside its images, :mod:`kg.chart_files`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -43,12 +44,14 @@ if TYPE_CHECKING:
 __all__ = [
     "CHARTS",
     "CHART_QUERY",
+    "STATISTICS_QUERY",
     "Chart",
     "ChartSpec",
     "Point",
     "build_charts",
     "chart_points",
     "chart_rows",
+    "statistics",
 ]
 
 
@@ -99,6 +102,14 @@ WHERE {{
   OPTIONAL {{ ?obs cbec:source/dcterms:creator ?creator }}
 }}
 """
+
+#: One chart's indicators in :data:`CHART_QUERY`.
+_MEMBERS = """  VALUES ?focus {{ {focus} }}
+  ?indicator {path} ?focus .
+"""
+
+#: Every observation, as :data:`CHART_QUERY` gives those of one chart.
+STATISTICS_QUERY = CHART_QUERY.replace(_MEMBERS, "").format()
 
 Names = dict[str, str]
 
@@ -175,18 +186,26 @@ def _recomputed(points: list[Point]) -> list[Point]:
     return out
 
 
-def _citation(ev: list[dict[str, Any]], value: str) -> tuple[str, str]:
-    """The quote that holds the number (else the first quote), with its section."""
+def _figure_quote(ev: list[dict[str, Any]], value: str) -> dict[str, Any] | None:
+    """The quote that prints the number (else the first quote)."""
     for item in ev:
         if value in item["quote"]:
-            return item["section"], item["quote"]
-    return (ev[0]["section"], ev[0]["quote"]) if ev else ("", "")
+            return item
+    return ev[0] if ev else None
 
 
-def chart_points(backend: Backend, spec: ChartSpec) -> tuple[list[Point], Names]:
-    """The observations of ``spec`` (sorted: values before growth rates, then indicator,
-    business model and period) and the source's author in both languages."""
-    text = CHART_QUERY.format(focus=URIRef(expand(spec.focus)).n3(), path=MEMBER_PATHS[spec.kind])
+def _paper_position(quote: dict[str, Any] | None, value: str) -> tuple[float, int]:
+    """Where the paper prints ``value``: the start of its quote, then the place of the number in
+    the quote (two figures of one sentence in the order the sentence gives them)."""
+    if quote is None or quote.get("start") is None:
+        return float("inf"), 0
+    found = re.search(rf"(?<![\d.]){re.escape(value)}(?![\d])", quote["quote"])
+    return float(quote["start"]), found.start() if found else 0
+
+
+def _points(backend: Backend, text: str) -> tuple[list[tuple[Point, tuple[float, int]]], Names]:
+    """The observations a query in the shape of :data:`CHART_QUERY` finds, each with where the
+    paper prints it, and the source's author in both languages."""
     rows = backend.query(text).rows
     iris = {str(t) for row in rows for t in row if isinstance(t, URIRef)}
     names = fetch_labels(backend, iris)
@@ -217,9 +236,30 @@ def chart_points(backend: Backend, spec: ChartSpec) -> tuple[list[Point], Names]
             creator.setdefault(getattr(who, "language", None) or "", str(who))
     points = []
     for iri, entry in found.items():
-        section, quote = _citation(ev.get(iri, []), entry["value"])
-        points.append(Point(**entry, section=section, quote=quote))
-    return _recomputed(sorted(points, key=_sort_key)), creator
+        quote = _figure_quote(ev.get(iri, []), entry["value"])
+        cited = {"section": quote["section"], "quote": quote["quote"]} if quote else {}
+        points.append((Point(**entry, **cited), _paper_position(quote, entry["value"])))
+    return points, creator
+
+
+def chart_points(backend: Backend, spec: ChartSpec) -> tuple[list[Point], Names]:
+    """The observations of ``spec`` (sorted: values before growth rates, then indicator,
+    business model and period) and the source's author in both languages."""
+    text = CHART_QUERY.format(focus=URIRef(expand(spec.focus)).n3(), path=MEMBER_PATHS[spec.kind])
+    found, creator = _points(backend, text)
+    return _recomputed(sorted((p for p, _ in found), key=_sort_key)), creator
+
+
+def statistics(source: Graph | Backend) -> list[Point]:
+    """Every observation of the KG — charted or not — in the order the paper prints them (by
+    where the quote that gives the number stands in the paper), each with that quote.
+
+    >>> from kg.loader import load_graph
+    >>> [p.value for p in statistics(load_graph())][:4]
+    ['7981', '30.5', '10850', '39.2']
+    """
+    found, _ = _points(as_backend(source), STATISTICS_QUERY)
+    return [p for p, _ in sorted(found, key=lambda f: (f[1], f[0].indicator, f[0].period))]
 
 
 def _both(en: str, zh: str) -> Names:

@@ -142,3 +142,35 @@ def test_an_empty_group_says_so(group):
     trace = {**TRACE, group: [], "none": {group: {"en": f"No {group} in the paper.", "zh": "无"}}}
     doc = section(trace)
     assert f"No {group} in the paper." in [p.text for p in doc.find_class("none")]
+
+
+def test_a_trend_lists_what_drives_it_by_kind():
+    trace = {
+        **TRACE,
+        "related": [
+            item("tech", "cbec:Technology"),
+            item("law", "cbec:Policy"),
+            item("std", "cbec:Standard"),
+        ],
+        "links": [
+            *TRACE["links"],
+            link("trend", "cbec:hasDriver", "std"),
+            link("trend", "cbec:hasDriver", "tech"),
+            link("trend", "cbec:hasDriver", "law"),
+        ],
+    }
+    (trend,) = node(section(trace), "trend")
+    li = trend.getparent()
+    drivers = [(d.get("data-kind"), d.get("data-iri")) for d in li.find_class("driver")]
+    assert drivers == [("driven_by", "id:tech"), ("laws", "id:law"), ("standards", "id:std")]
+    heads = [s.text for s in li.find_class("rel")]
+    assert heads == ["Supported by: ", "Driven by: ", "Laws and policies: ", "Standards: "]
+    zh = [s.text for s in node(section(trace, lang="zh"), "trend")[0].getparent().find_class("rel")]
+    assert zh == ["助推者：", "驱动因素：", "法律政策：", "标准："]
+
+
+def test_an_inferred_cause_gives_its_quote_then_the_links_and_why():
+    (b,) = node(section(TRACE), "cause-b")  # brought in by an inferred link
+    assert [el.get("class") for el in b.getparent().iterchildren()] == ["node", "again", "inferred"]
+    # the node with its own citation, then the link's (the same words: referred back), then why
+    assert b[-1].tag == "cite" and b[-1].get("data-of") == "id:cause-b"

@@ -108,3 +108,29 @@ def test_data_uri_holds_the_svg(svg):
     assert uri.startswith(prefix)
     expected = svg.encode() if isinstance(svg, str) else svg
     assert base64.b64decode(uri[len(prefix) :]) == expected
+
+
+def test_a_section_shows_each_quote_once_and_links_back_to_it(en):
+    ev = {"section": "2.1", "quote": "same words"}
+    en.begin("sec")
+    first = lxml_html.fragment_fromstring(en.cite(ev, ID + "both"))
+    again = lxml_html.fragment_fromstring(en.cite(dict(ev)))
+    assert (first.get("id"), first.find("q").text) == ("sec-q1", "same words")
+    assert again.get("class") == "again" and again.find("q") is None
+    assert again.xpath("./a/@href") == ["#sec-q1"]
+    assert again.text_content() == "§2.1 " + W["again"]["en"]
+    other = lxml_html.fragment_fromstring(en.cite({"section": "2.2", "quote": "same words"}))
+    assert other.get("id") == "sec-q2" and other.find("q") is not None  # another section number
+    en.begin("next")  # a new section quotes the words afresh
+    assert lxml_html.fragment_fromstring(en.cite(ev)).get("id") == "next-q1"
+
+
+def test_a_node_and_a_link_cite_the_quote_chosen_for_them(en):
+    chosen = {"section": "2.2", "quote": "chosen"}
+    link = {"source": ID + "a", "predicate": "cbec:addresses", "target": ID + "b", "stated": True}
+    en.begin("s", {ID + "both": chosen, f"{ID}a cbec:addresses {ID}b": chosen})
+    evidence = [{"section": "0", "quote": "first"}]
+    node = lxml_html.fragment_fromstring(en.node(ID + "both", "cbec:Cause", evidence))
+    assert node.find("cite").find("q").text == "chosen"
+    note = lxml_html.fragment_fromstring(en.link_note({**link, "evidence": evidence}), "div")
+    assert note.find("cite").get("class") == "again"  # the same words, already shown

@@ -270,3 +270,20 @@ def test_checks_text_counts_the_mismatches():
     assert checks_text(findings) == (
         "          ok  a adds up\n    mismatch  b does not\n2 checks, 1 mismatch(es).\n"
     )
+
+
+def test_best_quote_takes_the_focus_section_then_any_other_and_the_abstract_last():
+    def ev(section):
+        return {"section": section, "quote": f"words of {section}"}
+
+    item = {"iri": "urn:x", "evidence": [ev("0"), ev("2.1"), ev("2.2")]}
+    assert best_quote(item, {"2.2"}, [])["section"] == "2.2"  # the section in focus
+    assert best_quote(item, set(), [])["section"] == "2.1"  # any section before the abstract
+    assert best_quote(item, {"0"}, [])["section"] == "2.1"  # the abstract is never "in focus"
+    abstract_link = {"source": "urn:y", "target": "urn:x", "evidence": [ev("0")]}
+    assert best_quote(item, set(), [abstract_link])["section"] == "2.1"
+    only_abstract = {"iri": "urn:x", "evidence": [ev("0")]}
+    assert best_quote(only_abstract, {"2.1"}, [])["section"] == "0"  # nothing else: the abstract
+    quoted_link = {"source": "urn:x", "target": "urn:y", "evidence": [ev("3.1")]}
+    assert best_quote(only_abstract, set(), [quoted_link])["section"] == "3.1"
+    assert best_quote({"iri": "urn:x", "evidence": []}, set(), []) is None

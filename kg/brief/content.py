@@ -5,6 +5,9 @@ Sentences that carry numbers are lists of text and :class:`Num` segments; every 
 where it comes from (an observation, a recomputation from two observations, a sum, a count of
 problems a remedy reaches), so the HTML can tag it (``<data>``) and the tests can check it
 against the KG.
+
+Which quote each node and link of a challenge cites (:func:`chosen_quotes`) and what drives a
+trend (:func:`trend_drivers`) are decided here too, so that both formats cite the same words.
 """
 
 from __future__ import annotations
@@ -28,9 +31,20 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from kg.api import KnowledgeGraph
-    from kg.charts import Chart
+    from kg.charts import Chart, Point
 
-__all__ = ["Content", "Item", "Num", "Segment", "collect", "content_hash"]
+__all__ = [
+    "DRIVER_KINDS",
+    "Content",
+    "Item",
+    "Num",
+    "Segment",
+    "chosen_quotes",
+    "collect",
+    "content_hash",
+    "link_key",
+    "trend_drivers",
+]
 
 Names = dict[str, str]
 
@@ -41,8 +55,8 @@ class Num:
 
     ``kind`` is ``obs`` (an observation's value as printed; ``refs`` = the observation),
     ``period`` (its period), ``recomputed`` (growth from two observations: ``refs`` = previous,
-    current), ``sum`` (of the ``refs``' values) or ``leverage`` (problems the remedy ``refs[0]``
-    reaches).
+    current), ``sum`` (of the ``refs``' values), ``leverage`` (problems the remedy ``refs[0]``
+    reaches) or ``stated-leverage`` (those of them it reaches through links the paper states).
     """
 
     text: str
@@ -74,6 +88,8 @@ class Content:
     leverage: list[dict[str, Any]]
     names: dict[str, Names] = field(default_factory=dict)
     evidence: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    #: Every observation, in the order the paper prints them (:func:`kg.charts.statistics`).
+    statistics: list[Point] = field(default_factory=list)
 
 
 _SOURCE_QUERY = """
@@ -276,16 +292,108 @@ def _leverage(kg: KnowledgeGraph, top: int) -> list[dict[str, Any]]:
             "iri": r["iri"],
             "type": r["type"],
             "score": Num(str(r["score"]), "leverage", (r["iri"],)),
+            "stated": Num(str(r["stated_score"]), "stated-leverage", (r["iri"],)),
             "problems": list(r["problems"]),
         }
         for r in ranking
     ]
 
 
+def link_key(link: Item) -> str:
+    """A link of a trace as a key: its source, predicate and target."""
+    return " ".join(str(link.get(k, "")) for k in ("source", "predicate", "target"))
+
+
+#: The trace groups of the problem tree and of the remedies (every other group is read from the
+#: trends' sections: the trends, what drives them, the statistics).
+_PROBLEM_GROUPS = ("challenges", "effects", "causes")
+_REMEDY_GROUPS = ("countermeasures", "actions", "actors")
+
+
+def chosen_quotes(t: Item) -> dict[str, dict[str, Any]]:
+    """The one quote the brief shows for each node and link of a challenge's trace ``t``, keyed
+    by the node's IRI or the :func:`link_key`: a quote from the part of the paper in focus — the
+    challenge's own section for the problem tree, the countermeasures' sections for the remedies,
+    the trends' sections for the trends and what drives them — else from any other section, the
+    abstract last (the preference of :func:`kg.render.text.best_quote`, which ``kg trace`` uses).
+
+    >>> ev = lambda s, q: {"section": s, "quote": q}
+    >>> node = lambda i, *e: {"iri": i, "evidence": list(e)}
+    >>> t = {"focus": node("h", ev("2.2", "heading")),
+    ...      "effects": [node("e", ev("0", "abstract"), ev("2.1", "a"), ev("2.2", "b"))],
+    ...      "links": [{"source": "e", "predicate": "cbec:hasCause", "target": "h",
+    ...                 "evidence": [ev("0", "abstract"), ev("2.2", "c")]}]}
+    >>> q = chosen_quotes(t)
+    >>> q["h"]["quote"], q["e"]["quote"], q["e cbec:hasCause h"]["quote"]
+    ('heading', 'b', 'c')
+    """
+    from kg.render.text import ABSTRACT, best_quote, chain_groups
+
+    groups = dict(chain_groups(t))
+
+    def sections(items: Iterable[Item]) -> set[str]:
+        return {ev["section"] for i in items for ev in i["evidence"]} - {ABSTRACT}
+
+    problem = sections([t["focus"]])
+    remedy = sections(groups.get("countermeasures", []))
+    outcome = sections(groups.get("trends", []))
+    wanted = {t["focus"]["iri"]: problem}
+    for key, items in groups.items():
+        in_focus = (
+            problem if key in _PROBLEM_GROUPS else remedy if key in _REMEDY_GROUPS else outcome
+        )
+        wanted.update((i["iri"], in_focus) for i in items)
+    out: dict[str, dict[str, Any]] = {}
+    for item in [t["focus"], *(i for items in groups.values() for i in items)]:
+        quote = best_quote(item, wanted[item["iri"]], t["links"])
+        if quote is not None:
+            out[item["iri"]] = quote
+    for link in t["links"]:
+        near = wanted.get(link["source"], set()) | wanted.get(link["target"], set())
+        quote = best_quote({"iri": "", "evidence": link["evidence"]}, near, [])
+        if quote is not None:
+            out[link_key(link)] = quote
+    return out
+
+
+#: How the brief lists what drives a trend, by the class of the driver: laws and policies,
+#: standards, and every other driver (forces, technologies) under ``driven_by``.
+DRIVER_KINDS = {"cbec:Policy": "laws", "cbec:Standard": "standards"}
+
+
+def trend_drivers(t: Item, trend: str) -> list[tuple[str, list[Item]]]:
+    """What drives ``trend`` as the trace ``t`` records it (its ``cbec:hasDriver`` links), by
+    kind — ``driven_by``, ``laws``, ``standards`` (:data:`DRIVER_KINDS`), in that order, empty
+    kinds left out — each kind's links in the paper's order of the driver.
+
+    >>> t = {"focus": {"iri": "h"}, "related": [{"iri": "law", "type": "cbec:Policy"},
+    ...      {"iri": "tech", "type": "cbec:Technology"}], "links": [
+    ...      {"source": "tr", "predicate": "cbec:hasDriver", "target": "tech"},
+    ...      {"source": "tr", "predicate": "cbec:hasDriver", "target": "law"}]}
+    >>> [(kind, [lk["target"] for lk in links]) for kind, links in trend_drivers(t, "tr")]
+    [('driven_by', ['tech']), ('laws', ['law'])]
+    """
+    from kg.render.text import chain_groups
+
+    items = [i for _, group in chain_groups(t) for i in group]
+    order = {i["iri"]: n for n, i in enumerate(items)}
+    types = {i["iri"]: i.get("type", "") for i in items}
+    links = sorted(
+        (lk for lk in t["links"] if lk["source"] == trend and lk["predicate"] == "cbec:hasDriver"),
+        key=lambda lk: (order.get(lk["target"], len(order)), lk["target"]),
+    )
+    by_kind: dict[str, list[Item]] = {k: [] for k in ("driven_by", *DRIVER_KINDS.values())}
+    for lk in links:
+        by_kind[DRIVER_KINDS.get(types.get(lk["target"], ""), "driven_by")].append(lk)
+    return [(k, v) for k, v in by_kind.items() if v]
+
+
 def collect(
     kg: KnowledgeGraph, charts: list[Chart], *, kg_hash: str | None = None, top: int = 5
 ) -> Content:
     """Gather the brief's content from a :class:`kg.api.KnowledgeGraph`."""
+    from kg.charts import statistics
+
     source = _lang_literals(
         (curie(str(p)).split(":", 1)[1], o) for p, o in kg.query(_SOURCE_QUERY).rows
     )
@@ -301,7 +409,8 @@ def collect(
     lev = _leverage(kg, top)
     for r in lev:
         nodes |= {r["iri"], *r["problems"]}
-    obs_iris = {p.iri for c in charts for p in c.points}
+    stats = statistics(kg.backend)
+    obs_iris = {p.iri for c in charts for p in c.points} | {p.iri for p in stats}
     indicator_iris = {i for c in charts for p in c.points for i in (p.indicator, p.base) if i}
     flags_obs = {str(r[1]) for r in kg.query(_FLAGS_QUERY).rows}
     all_obs = _observations(kg)
@@ -341,6 +450,7 @@ def collect(
         leverage=lev,
         names=names,
         evidence=evidence,
+        statistics=stats,
     )
 
 

@@ -18,6 +18,7 @@ The page in Chinese, from the embedded KG (what ``kg brief --lang zh`` writes)::
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
 from kg.brief.content import Content
 from kg.brief.html_challenge import challenge_html
@@ -58,6 +59,7 @@ h4 {{ font-size: 10.5pt; margin: 10px 0 2px; color: #444; break-after: avoid; }}
 .other {{ font-size: 9pt; color: #666; }}
 cite {{ font-style: normal; font-size: 8.5pt; color: #555; }}
 cite .sec {{ color: #8a1c1c; }}
+cite.again a {{ color: inherit; text-decoration: none; }}
 q {{ quotes: "「" "」"; }}
 .inferred {{ font-size: 8.5pt; color: #8a4b00; }}
 .inferred::before {{ content: "◇ "; }}
@@ -84,6 +86,11 @@ code {{ font-size: 8.5pt; word-break: break-all; }}
 
 class _Page(Pieces):
     """The sections of the page other than the challenges'."""
+
+    def reach(self, r: dict[str, Any]) -> str:
+        """`` reaches N problems (M stated)`` of a remedy in the leverage ranking."""
+        text = escape(w("reaches", self.lang, n="\x00") + w("stated_part", self.lang, n="\x01"))
+        return text.replace("\x00", segments([r["score"]])).replace("\x01", segments([r["stated"]]))
 
     def header(self) -> str:
         src = self.c.source
@@ -112,11 +119,8 @@ class _Page(Pieces):
             items.append(f"{escape(w('kp_gaps', self.lang))}{listed}{w('stop', self.lang)}")
         if self.c.leverage:
             top = self.c.leverage[0]
-            reach = escape(w("reaches", self.lang, n="\x00")).replace(
-                "\x00", segments([top["score"]])
-            )
             items.append(
-                f"{escape(w('kp_leverage', self.lang))}{self.label(top['iri'])}{reach}"
+                f"{escape(w('kp_leverage', self.lang))}{self.label(top['iri'])}{self.reach(top)}"
                 f"{w('stop', self.lang)}"
             )
         body = "".join(f"<li>{i}</li>\n" for i in items)
@@ -124,6 +128,7 @@ class _Page(Pieces):
         return f'<section><h2>{head}</h2>\n<ul class="keypoints">\n{body}</ul></section>\n'
 
     def figures(self) -> str:
+        self.begin("figures")
         out = [
             f'<section id="figures"><h2>{escape(w("figures", self.lang))}</h2>',
             f"<p>{escape(w('figures_intro', self.lang))}</p>",
@@ -135,30 +140,31 @@ class _Page(Pieces):
                 f'src="{data_uri(chart.svg)}"><figcaption>{escape(chart.source[self.lang])}'
                 "</figcaption></figure>"
             )
-            heads = ("th_indicator", "th_period", "th_value", "th_unit", "th_by", "th_cite")
+        out.append(f"<h3>{escape(w('all_figures', self.lang))}</h3>")
+        heads = ("th_indicator", "th_period", "th_value", "th_unit", "th_by", "th_cite")
+        out.append(
+            '<table class="statistics"><tr>'
+            + "".join(f"<th>{escape(w(h, self.lang))}</th>" for h in heads)
+            + "</tr>"
+        )
+        for p in self.c.statistics:
+            ref = escape(curie(p.iri))
+            qual = f"{escape(p.qualifier)} " if p.qualifier else ""
+            model = p.model_label.get(self.lang, "") if p.model else ""
+            model = f' · <span class="label">{escape(model)}</span>' if model else ""
             out.append(
-                "<table><tr>"
-                + "".join(f"<th>{escape(w(h, self.lang))}</th>" for h in heads)
-                + "</tr>"
+                f'<tr data-obs="{ref}"><td><span class="label">'
+                f"{escape(p.indicator_label[self.lang])}</span>{model}</td>"
+                f'<td><data value="{escape(p.period)}" data-kind="period" data-ref="{ref}">'
+                f"{escape(p.period)}</data></td>"
+                f'<td class="n">{qual}<data value="{escape(p.value)}" data-kind="obs" '
+                f'data-ref="{ref}">{escape(p.value)}</data></td>'
+                f'<td><span class="label">{escape(p.unit_label[self.lang])}</span></td>'
+                f"<td>{self.text_label(p.agency_label.get(self.lang, ''))}</td>"
+                f"<td>{self.cite({'section': p.section, 'quote': p.quote}) if p.quote else ''}"
+                "</td></tr>"
             )
-            for p in chart.points:
-                ref = escape(curie(p.iri))
-                qual = f"{escape(p.qualifier)} " if p.qualifier else ""
-                model = p.model_label.get(self.lang, "") if p.model else ""
-                model = f' · <span class="label">{escape(model)}</span>' if model else ""
-                out.append(
-                    f'<tr data-obs="{ref}"><td><span class="label">'
-                    f"{escape(p.indicator_label[self.lang])}</span>{model}</td>"
-                    f'<td><data value="{escape(p.period)}" data-kind="period" data-ref="{ref}">'
-                    f"{escape(p.period)}</data></td>"
-                    f'<td class="n">{qual}<data value="{escape(p.value)}" data-kind="obs" '
-                    f'data-ref="{ref}">{escape(p.value)}</data></td>'
-                    f'<td><span class="label">{escape(p.unit_label[self.lang])}</span></td>'
-                    f"<td>{self.text_label(p.agency_label.get(self.lang, ''))}</td>"
-                    f"<td>{self.cite({'section': p.section, 'quote': p.quote}) if p.quote else ''}"
-                    "</td></tr>"
-                )
-            out.append("</table>")
+        out.append("</table>")
         out.append("</section>")
         return "\n".join(out) + "\n"
 
@@ -210,14 +216,11 @@ class _Page(Pieces):
             f"<p>{escape(w('leverage_intro', self.lang))}</p><ol>",
         ]
         for r in self.c.leverage:
-            reach = escape(w("reaches", self.lang, n="\x00")).replace(
-                "\x00", segments([r["score"]])
-            )
             problems = w("sep", self.lang).join(self.label(p) for p in r["problems"])
             out.append(
                 f'<li><span class="node" data-iri="{escape(curie(r["iri"]))}">'
                 f"{self.label(r['iri'])}"
-                f'</span>{reach}: <span class="rel">{problems}</span></li>'
+                f'</span>{self.reach(r)}: <span class="rel">{problems}</span></li>'
             )
         out.append("</ol></section>")
         return "\n".join(out) + "\n"

@@ -1,6 +1,10 @@
 """One challenge's section of the brief's HTML: its heading and definition, its figure, its
 problem tree (what it causes, what causes it, inferred links with their rationale), the remedies
-with their actions and who acts, and the trends with what supports them.
+with their actions and who acts, and the trends with what supports and what drives them (forces
+and technologies, laws and policies, standards).
+
+Each node and link cites the quote :func:`kg.brief.content.chosen_quotes` picks, and each quote
+is shown once in the section (:meth:`kg.brief.html_pieces.Pieces.begin`).
 
 ``t`` is a trace (:func:`kg.trace.trace`, the JSON contract of ``kg trace``) of a challenge::
 
@@ -13,7 +17,7 @@ from __future__ import annotations
 
 from html import escape
 
-from kg.brief.content import Item
+from kg.brief.content import Item, chosen_quotes, trend_drivers
 from kg.brief.figure import chain_figure
 from kg.brief.html_pieces import Pieces, data_uri
 from kg.brief.words import w
@@ -28,15 +32,15 @@ def challenge_html(p: Pieces, t: Item, n: int) -> str:
     iri = focus["iri"]
     links = t["links"]
     items = {i["iri"]: i for k, v in t.items() if isinstance(v, list) and k != "links" for i in v}
-    out = [f'<section class="challenge" id="{escape(curie(iri).split(":")[-1])}">']
+    slug = curie(iri).split(":")[-1]
+    p.begin(slug, chosen_quotes(t))
+    out = [f'<section class="challenge" id="{escape(slug)}">']
     other = p.c.names.get(iri, {}).get(p.other, "")
     out.append(
         f"<h3>{escape(w('challenge_n', p.lang))} "
         f'<data value="{n}" data-kind="ordinal">{n}</data>: '
-        f'<span class="node" data-iri="{escape(curie(iri))}" '
-        f'data-type="{escape(focus["type"])}">'
-        f"{p.label(iri)} {p.cite(focus['evidence'][0], iri) if focus['evidence'] else ''}"
-        f'</span> <span class="other">{escape(other)}</span></h3>'
+        f"{p.node(iri, focus['type'], focus['evidence'])}"
+        f' <span class="other">{escape(other)}</span></h3>'
     )
     definition = p.c.definitions.get(iri, {}).get(p.lang)
     if definition:
@@ -100,6 +104,18 @@ def challenge_html(p: Pieces, t: Item, n: int) -> str:
                         f"{p.label(lk['source'])} {p.link_note(lk)}" for lk in sup
                     )
                 )
+            for kind, found in trend_drivers(t, tr["iri"]):
+                out.append(
+                    f'<br><span class="rel">{escape(w(kind, p.lang))}{w("colon", p.lang)}</span> '
+                )
+                out.append(
+                    w("sep", p.lang).join(
+                        f'<span class="driver" data-kind="{kind}" '
+                        f'data-iri="{escape(curie(lk["target"]))}">'
+                        f"{p.label(lk['target'])} {p.link_note(lk)}</span>"
+                        for lk in found
+                    )
+                )
             out.append("</li>")
         out.append("</ul>")
     elif "trends" in t.get("none", {}):
@@ -108,11 +124,22 @@ def challenge_html(p: Pieces, t: Item, n: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def _tree(p: Pieces, iri: str, items: dict[str, Item], links: list[Item], seen: set[str]) -> str:
+def _tree(
+    p: Pieces,
+    iri: str,
+    items: dict[str, Item],
+    links: list[Item],
+    seen: set[str],
+    via: Item | None = None,
+) -> str:
+    """The problem ``iri`` and, nested, what causes it; ``via`` is the link from the problem
+    above, whose note (an inferred link's rationale) follows the node, in reading order."""
     if iri in seen or iri not in items:
         return ""
     seen.add(iri)
     item = items[iri]
+    head = p.node(iri, item["type"], item["evidence"])
+    note = "" if via is None or via["stated"] else " " + p.link_note(via)
     inner = ""
     for child in item.get("causes", []):
         link = next(
@@ -125,12 +152,9 @@ def _tree(p: Pieces, iri: str, items: dict[str, Item], links: list[Item], seen: 
             ),
             None,
         )
-        note = "" if link is None or link["stated"] else " " + p.link_note(link)
-        sub = _tree(p, child, items, links, seen)
-        if sub:
-            inner += sub.replace("</span>", "</span>" + note, 1) if note else sub
+        inner += _tree(p, child, items, links, seen, link)
     kids = f"<ul>{inner}</ul>" if inner else ""
-    return f"<li>{p.node(iri, item['type'], item['evidence'])}{kids}</li>"
+    return f"<li>{head}{note}{kids}</li>"
 
 
 def _relations(p: Pieces, remedy: str, links: list[Item]) -> str:

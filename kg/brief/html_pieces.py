@@ -1,7 +1,10 @@
 """The small pieces every section of the brief's HTML is made of, in one language: a name, a
-label, a node with its first citation, a citation, the note on a link (its citation and, for an
+label, a node with its citation, a citation, the note on a link (its citation and, for an
 inferred link, the rationale), a number as a ``<data>`` element naming where it comes from, and
 an SVG as a ``data:`` URI. Text from the KG is always escaped.
+
+Within a section of the page (:meth:`Pieces.begin`) each quote is shown once: a later citation
+of the same words gives the section and links back to it.
 
 >>> from kg.brief.content import Num
 >>> segments(["growth ", Num("39.2", "obs", ("https://w3id.org/cbec-kg/id/obs-1",)), " <b>"])
@@ -16,7 +19,7 @@ import base64
 from html import escape
 from typing import Any
 
-from kg.brief.content import Content, Num, Segment
+from kg.brief.content import Content, Num, Segment, link_key
 from kg.brief.words import w
 from kg.namespaces import curie
 
@@ -51,6 +54,15 @@ class Pieces:
     def __init__(self, content: Content, lang: str):
         self.c, self.lang = content, lang
         self.other = "zh" if lang == "en" else "en"
+        self.quotes: dict[str, dict[str, Any]] = {}
+        self._section = ""
+        self._shown: dict[tuple[str, str], str] = {}
+
+    def begin(self, section: str, quotes: dict[str, dict[str, Any]] | None = None) -> None:
+        """Start the section ``section`` (an id prefix): its quotes are shown once each, and a
+        node or link cites the quote ``quotes`` (:func:`kg.brief.content.chosen_quotes`) picks
+        for it, else its first."""
+        self._section, self._shown, self.quotes = section, {}, quotes or {}
 
     def name(self, iri: str) -> str:
         names = self.c.names.get(iri, {})
@@ -64,22 +76,36 @@ class Pieces:
         return f'<span class="label">{escape(self.name(iri))}</span>'
 
     def cite(self, ev: dict[str, Any], of: str = "") -> str:
+        """The section and the quoted words — or, when the section has shown these words
+        already, the section and a link back to them."""
         target = f' data-of="{escape(curie(of))}"' if of else ""
-        return (
-            f'<cite{target}><span class="sec">§{escape(ev["section"])}</span> '
-            f"<q>{escape(ev['quote'])}</q></cite>"
-        )
+        sec = f'<span class="sec">§{escape(ev["section"])}</span>'
+        key = (ev["section"], ev["quote"])
+        if key in self._shown:
+            again = escape(w("again", self.lang))
+            return (
+                f'<cite class="again"{target}><a href="#{self._shown[key]}">{sec} '
+                f"{again}</a></cite>"
+            )
+        anchor = f"{self._section}-q{len(self._shown) + 1}".lstrip("-")
+        self._shown[key] = anchor
+        return f'<cite id="{escape(anchor)}"{target}>{sec} <q>{escape(ev["quote"])}</q></cite>'
+
+    def quote(self, key: str, evidence: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The quote chosen for a node or link (``key``: IRI or link key), else its first."""
+        return self.quotes.get(key) or (evidence[0] if evidence else None)
 
     def node(self, iri: str, type_: str, evidence: list[dict[str, Any]]) -> str:
-        cites = " ".join(self.cite(e, iri) for e in evidence[:1])
+        ev = self.quote(iri, evidence)
+        cites = self.cite(ev, iri) if ev else ""
         return (
             f'<span class="node" data-iri="{escape(curie(iri))}" data-type="{escape(type_)}">'
             f"{self.label(iri)} {cites}</span>"
         )
 
     def link_note(self, link: dict[str, Any]) -> str:
-        cites = " ".join(self.cite(e) for e in link.get("evidence", [])[:1])
-        note = cites
+        ev = self.quote(link_key(link), link.get("evidence", []))
+        note = self.cite(ev) if ev else ""
         if not link["stated"]:
             rationale = escape(link.get("rationale") or "")
             note += (

@@ -1,12 +1,14 @@
 """The brief as Markdown: the same content as the HTML page (:mod:`kg.brief.content`), every
 piece of KG text escaped with :func:`kg.render.markdown.escape`, the charts and figures linked
-from the files written beside it."""
+from the files written beside it. As on the page, each node and link cites the quote
+:func:`kg.brief.content.chosen_quotes` picks, and a section shows each quote once (a later
+citation of the same words gives the section and says it is quoted above)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kg.brief.content import Content, Item, Num, Segment
+from kg.brief.content import Content, Item, Num, Segment, chosen_quotes, link_key, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 from kg.render.markdown import escape
@@ -27,43 +29,82 @@ class _Doc:
         self.c, self.lang = content, lang
         self.other = "zh" if lang == "en" else "en"
         self.lines: list[str] = []
+        self.quotes: dict[str, dict[str, Any]] = {}
+        self.shown: set[tuple[str, str]] = set()
+
+    def begin(self, quotes: dict[str, dict[str, Any]] | None = None) -> None:
+        """Start a section: its quotes are shown once each; nodes and links cite ``quotes``."""
+        self.quotes, self.shown = quotes or {}, set()
 
     def name(self, iri: str) -> str:
         names = self.c.names.get(iri, {})
         return escape(names.get(self.lang) or names.get(self.other) or curie(iri))
 
-    @staticmethod
-    def cite(ev: dict[str, Any]) -> str:
-        return f"(§{escape(ev['section'])} 「{escape(ev['quote'])}」)"
+    def quoted(self, ev: dict[str, Any]) -> str:
+        """``§2.1 「quote」``, or ``§2.1 as quoted above`` when the section has shown it."""
+        key = (ev["section"], ev["quote"])
+        if key in self.shown:
+            return f"§{escape(ev['section'])} {escape(w('again', self.lang))}"
+        self.shown.add(key)
+        return f"§{escape(ev['section'])} 「{escape(ev['quote'])}」"
+
+    def cite(self, ev: dict[str, Any]) -> str:
+        return f"({self.quoted(ev)})"
+
+    def quote(self, key: str, evidence: list[dict[str, Any]]) -> dict[str, Any] | None:
+        """The quote chosen for a node or link (``key``: IRI or link key), else its first."""
+        return self.quotes.get(key) or (evidence[0] if evidence else None)
 
     def node(self, item: dict[str, Any]) -> str:
-        ev = item.get("evidence") or []
-        return f"**{self.name(item['iri'])}** {self.cite(ev[0]) if ev else ''}".rstrip()
+        ev = self.quote(item["iri"], item.get("evidence") or [])
+        return f"**{self.name(item['iri'])}** {self.cite(ev) if ev else ''}".rstrip()
 
     def note(self, link: dict[str, Any]) -> str:
-        ev = link.get("evidence") or []
-        text = self.cite(ev[0]) if ev else ""
+        ev = self.quote(link_key(link), link.get("evidence") or [])
+        text = self.cite(ev) if ev else ""
         if not link["stated"]:
             text += f" *{escape(w('inferred', self.lang))}: {escape(link.get('rationale') or '')}*"
         return text.strip()
+
+    def reach(self, r: dict[str, Any]) -> str:
+        """`` reaches N problems (M stated)`` of a remedy in the leverage ranking."""
+        n, stated = r["score"].text, r["stated"].text
+        return escape(w("reaches", self.lang, n=n) + w("stated_part", self.lang, n=stated))
 
     def add(self, *lines: str) -> None:
         self.lines.extend(lines)
 
     def tree(
-        self, iri: str, items: dict[str, Item], links: list[Item], depth: int, seen: set[str]
+        self,
+        iri: str,
+        items: dict[str, Item],
+        links: list[Item],
+        depth: int,
+        seen: set[str],
+        via: Item | None = None,
     ) -> None:
+        """The problem ``iri`` and, nested, what causes it; ``via`` is the link from the problem
+        above, whose note (an inferred link's rationale) follows the node."""
         if iri in seen or iri not in items:
             return
         seen.add(iri)
         item = items[iri]
-        self.add(f"{'  ' * depth}- {self.node(item)}")
+        line = f"{'  ' * depth}- {self.node(item)}"
+        if via is not None and not via["stated"]:
+            line += " " + self.note(via)
+        self.add(line)
         for child in item.get("causes", []):
-            link = next((lk for lk in links if lk["source"] == iri and lk["target"] == child), None)
-            before = len(self.lines)
-            self.tree(child, items, links, depth + 1, seen)
-            if link is not None and not link["stated"] and len(self.lines) > before:
-                self.lines[before] += " " + self.note(link)
+            link = next(
+                (
+                    lk
+                    for lk in links
+                    if lk["source"] == iri
+                    and lk["target"] == child
+                    and lk["predicate"] == "cbec:hasCause"
+                ),
+                None,
+            )
+            self.tree(child, items, links, depth + 1, seen, link)
 
     def relations(self, remedy: str, links: list[Item], depth: int) -> None:
         for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
@@ -78,6 +119,7 @@ class _Doc:
 
     def challenge(self, t: dict[str, Any], n: int) -> None:
         focus, links = t["focus"], t["links"]
+        self.begin(chosen_quotes(t))
         items = {
             i["iri"]: i for k, v in t.items() if isinstance(v, list) and k != "links" for i in v
         }
@@ -86,9 +128,9 @@ class _Doc:
             f"### {escape(w('challenge_n', self.lang))} {n}: {self.name(focus['iri'])} ({other})",
             "",
         )
-        ev = focus.get("evidence") or []
+        ev = self.quote(focus["iri"], focus.get("evidence") or [])
         if ev:
-            self.add(self.cite(ev[0]), "")
+            self.add(self.cite(ev), "")
         definition = self.c.definitions.get(focus["iri"], {}).get(self.lang)
         if definition:
             self.add(escape(definition), "")
@@ -129,6 +171,11 @@ class _Doc:
                         f"  - {head}{w('colon', self.lang)}"
                         f"{self.name(lk['source'])} {self.note(lk)}"
                     )
+                for kind, found in trend_drivers(t, tr["iri"]):
+                    body = w("sep", self.lang).join(
+                        f"{self.name(lk['target'])} {self.note(lk)}" for lk in found
+                    )
+                    self.add(f"  - {escape(w(kind, self.lang))}{w('colon', self.lang)}{body}")
         elif "trends" in t.get("none", {}):
             self.add(f"*{escape(t['none']['trends'][self.lang])}*")
         self.add("")
@@ -174,12 +221,11 @@ class _Doc:
             self.add(f"- {escape(w('kp_mismatch', lang))}{_seg(m[lang])}")
         unremedied = c.gaps.get("problems_without_remedy", [])
         if unremedied:
-            self.add(
-                f"- {escape(w('kp_gaps', lang))}{'; '.join(self.name(r[0]) for r in unremedied)}."
-            )
+            listed = w("sep", lang).join(self.name(r[0]) for r in unremedied)
+            self.add(f"- {escape(w('kp_gaps', lang))}{listed}{w('stop', lang)}")
         if c.leverage:
             top = c.leverage[0]
-            reach = escape(w("reaches", lang, n=top["score"].text))
+            reach = self.reach(top)
             self.add(
                 f"- {escape(w('kp_leverage', lang))}**{self.name(top['iri'])}**{reach}"
                 f"{w('stop', lang)}"
@@ -200,23 +246,25 @@ class _Doc:
                 f"*{escape(chart.source[lang])}*",
                 "",
             )
-            self.add(
-                "| " + " | ".join(escape(h) for h in heads) + " |", "|---|---|---:|---|---|---|"
-            )
-            for p in chart.points:
-                model = f" · {p.model_label.get(lang, '')}" if p.model else ""
-                value = f"{p.qualifier} {p.value}" if p.qualifier else p.value
-                cite = f"§{p.section} 「{p.quote}」" if p.quote else ""
-                cells = [
+        self.begin()
+        self.add(f"### {escape(w('all_figures', lang))}", "")
+        self.add("| " + " | ".join(escape(h) for h in heads) + " |", "|---|---|---:|---|---|---|")
+        for p in c.statistics:
+            model = f" · {p.model_label.get(lang, '')}" if p.model else ""
+            value = f"{p.qualifier} {p.value}" if p.qualifier else p.value
+            cells = [
+                escape(x)
+                for x in (
                     p.indicator_label[lang] + model,
                     p.period,
                     value,
                     p.unit_label[lang],
                     p.agency_label.get(lang, ""),
-                    cite,
-                ]
-                self.add("| " + " | ".join(escape(x) for x in cells) + " |")
-            self.add("")
+                )
+            ]
+            cite = self.quoted({"section": p.section, "quote": p.quote}) if p.quote else ""
+            self.add("| " + " | ".join([*cells, cite]) + " |")
+        self.add("")
         self.add(f"## {escape(w('consistency', lang))}", "")
         for key, items in (("mismatch_lead", c.mismatches), ("consistent_lead", c.consistent)):
             if items:
@@ -238,7 +286,7 @@ class _Doc:
             self.add("")
         self.add(f"## {escape(w('leverage', lang))}", "", escape(w("leverage_intro", lang)), "")
         for i, r in enumerate(c.leverage, 1):
-            reach = escape(w("reaches", lang, n=r["score"].text))
+            reach = self.reach(r)
             problems = w("sep", self.lang).join(self.name(p) for p in r["problems"])
             self.add(f"{i}. **{self.name(r['iri'])}**{reach}: {problems}")
         self.add("", f"## {escape(w('cite', lang))}", "")

@@ -35,6 +35,7 @@ W: dict[str, dict[str, str]] = {
         "zh": "杠杆度最高的对策：",
     },
     "reaches": {"en": " reaches {n} problems", "zh": "触及 {n} 个问题"},
+    "stated_part": {"en": " ({n} stated)", "zh": "（其中原文陈述 {n} 个）"},
     "challenges": {"en": "The challenges", "zh": "困境"},
     "challenge_n": {"en": "Challenge", "zh": "困境"},
     "figure_caption": {
@@ -54,13 +55,22 @@ W: dict[str, dict[str, str]] = {
     },
     "supports": {"en": "Supports", "zh": "助推"},
     "supported_by": {"en": "Supported by", "zh": "助推者"},
+    "driven_by": {"en": "Driven by", "zh": "驱动因素"},
+    "laws": {"en": "Laws and policies", "zh": "法律政策"},
+    "standards": {"en": "Standards", "zh": "标准"},
+    "again": {"en": "as quoted above", "zh": "引文见上"},
     "produced_by": {"en": "produced by", "zh": "成因"},
     "inferred": {"en": "inferred by a curator", "zh": "整理者推断"},
     "figures": {"en": "The paper's figures", "zh": "原文数据"},
     "figures_intro": {
-        "en": "Every statistic the paper prints, charted and tabulated from the KG; the data of "
-        "each chart is also in charts/*.csv.",
-        "zh": "原文所载全部统计数据，由知识图谱生成图表与表格；各图数据另见 charts/*.csv。",
+        "en": "The paper's statistics charted from the KG, then every figure it prints in one "
+        "table, in the paper's order; the data of each chart is also in charts/*.csv.",
+        "zh": "由知识图谱绘制的原文统计图表，其后按原文顺序列出原文所载全部数据；"
+        "各图数据另见 charts/*.csv。",
+    },
+    "all_figures": {
+        "en": "Every figure the paper prints, in its order",
+        "zh": "原文所载全部数据（按原文顺序）",
     },
     "th_indicator": {"en": "Indicator", "zh": "指标"},
     "th_period": {"en": "Period", "zh": "时期"},
@@ -108,8 +118,11 @@ W: dict[str, dict[str, str]] = {
     "leverage": {"en": "Remedies with the most leverage", "zh": "杠杆度最高的对策"},
     "leverage_intro": {
         "en": "Leverage: how many distinct problems a remedy reaches — what it (with its "
-        "actions) addresses and everything above that in the problem tree.",
-        "zh": "杠杆度：对策（连同其措施）所应对的问题及问题树中其上各层问题的数量。",
+        "actions) addresses and everything above that in the problem tree. In brackets, how "
+        "many of them it reaches through links the paper states, a curator's inferences left "
+        "out.",
+        "zh": "杠杆度：对策（连同其措施）所应对的问题及问题树中其上各层问题的数量。"
+        "括号内为仅经原文陈述的关系（不计整理者推断）所触及的问题数。",
     },
     "cite": {"en": "How to cite", "zh": "引用方式"},
     "cite_paper": {"en": "The paper", "zh": "原文"},

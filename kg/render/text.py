@@ -72,12 +72,26 @@ def rationale_in(link: dict[str, Any], lang: str) -> str:
     return str(by_lang.get(lang) or by_lang.get(other) or link.get("rationale") or "")
 
 
+#: The notation of the paper's abstract: a quote from it is shown only when there is no other.
+ABSTRACT = "0"
+
+
 def best_quote(
     item: dict[str, Any], sections: set[str], links: list[dict[str, Any]]
 ) -> dict[str, Any] | None:
     """The quote to show beside an item: its own quote from the focus's sections if it has one;
     else its own quote from a section where the links that bring it into the trace are quoted;
-    else such a link's quote; else its first quote."""
+    else such a link's quote; else its own first quote — at every step a quote from the
+    abstract (section ``0``) only when nothing else is left.
+
+    >>> ev = lambda s: {"section": s, "quote": "q" + s}
+    >>> item = {"iri": "urn:a", "evidence": [ev("0"), ev("2.1"), ev("2.2")]}
+    >>> best_quote(item, {"2.2"}, [])["section"], best_quote(item, {"0", "9"}, [])["section"]
+    ('2.2', '2.1')
+    >>> link = {"source": "urn:a", "target": "urn:b", "evidence": [ev("0")]}
+    >>> best_quote(item, set(), [link])["section"]  # its own 2.1 before the link's abstract
+    '2.1'
+    """
     own = item["evidence"]
     touching = [
         ev
@@ -88,11 +102,13 @@ def best_quote(
     near = {ev["section"] for ev in touching}
     for wanted in (sections, near):
         for ev in own:
-            if ev["section"] in wanted:
+            if ev["section"] in wanted and ev["section"] != ABSTRACT:
                 return dict(ev)
-    if touching:
-        return dict(touching[0])
-    return dict(own[0]) if own else None
+    rest = [*touching, *own]
+    for ev in rest:
+        if ev["section"] != ABSTRACT:
+            return dict(ev)
+    return dict(rest[0]) if rest else None
 
 
 def _tree_lines(
