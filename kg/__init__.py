@@ -39,6 +39,7 @@ def __getattr__(name: str):
         return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'kg' has no attribute {name!r}")
 
+
 __all__ = [
     "InputError",
     "KGError",

@@ -53,6 +53,7 @@ def __getattr__(name: str):
         return getattr(stores, name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
+
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 

@@ -178,6 +178,7 @@ class TermIndex:
             labels.setdefault(norm_zh, zh)
         matcher = difflib.SequenceMatcher()
         matcher.set_seq2(key)
+
         def rank(item: tuple[float, str]) -> tuple[float, list[int]]:
             score, label = item  # higher score first, then the smaller label
             return (score, [*(-ord(ch) for ch in label), 0])

@@ -143,9 +143,7 @@ def resolve(
         found = index.get(iri)
         if found is not None:
             if of_type is not None and of_type not in found.types:
-                raise InputError(
-                    f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}"
-                )
+                raise InputError(f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}")
             return found
         if backend is not None and backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
             return Match(iri, curie(iri), curie(iri), "")

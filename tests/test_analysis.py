@@ -54,8 +54,7 @@ def test_markdown_report(data):
     assert "| Talent shortage (人才短缺) | 1 (0 S / 1 I) | 2 (2 S / 0 I) |" in md
     assert (
         "| 1 | Credit supervision (信用监管) | cbec:Countermeasure | 3 causes, 2 challenges"
-        " | 5 (2 stated) |"
-        in md
+        " | 5 (2 stated) |" in md
     )
     assert "- 仅有中文 (仅有中文) (cbec:Cause), in the tree of Talent shortage (人才短缺)" in md
     assert "| Credit data sharing (信用数据共享) | cbec:Action | 0, 1 | 1 |" in md
