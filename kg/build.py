@@ -76,6 +76,7 @@ def materialise_inverses(graph: Graph) -> int:
 
     Returns the number of triples added.
 
+    >>> from kg.namespaces import CBEC
     >>> g = load_graph()
     >>> added = materialise_inverses(g)
     >>> added > 0 and (None, CBEC.addressedBy, None) in g
