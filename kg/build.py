@@ -74,7 +74,9 @@ class BuildResult:
 def materialise_inverses(graph: Graph) -> int:
     """Add the inverse of every triple whose predicate has a declared ``owl:inverseOf``.
 
-    Returns the number of triples added.
+    Returns the number of triples added. An ``owl:inverseOf`` between anything but two IRIs is
+    ignored: a literal or blank node cannot be a predicate (nor does the store's CONSTRUCT in
+    :data:`kg.stores.INVERSES_QUERY` make such a triple).
 
     >>> from kg.namespaces import CBEC
     >>> g = load_graph()
@@ -84,8 +86,9 @@ def materialise_inverses(graph: Graph) -> int:
     """
     pairs: set[tuple[URIRef, URIRef]] = set()
     for p, q in graph.subject_objects(OWL.inverseOf):
-        pairs.add((p, q))
-        pairs.add((q, p))
+        if isinstance(p, URIRef) and isinstance(q, URIRef):
+            pairs.add((p, q))
+            pairs.add((q, p))
     before = len(graph)
     for p, q in sorted(pairs):
         for s, o in list(graph.subject_objects(p)):
