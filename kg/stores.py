@@ -187,11 +187,13 @@ def finish_store(staging: Path, key: str | None, sha256: str | None, steps=None)
 
 
 def read_meta(path: str | Path) -> dict | None:
-    """The ``kg-store.json`` of a store, or ``None`` (no such file, or unreadable)."""
+    """The ``kg-store.json`` of a store, or ``None`` (no such file, unreadable, or not a JSON
+    object)."""
     try:
-        return json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
+        meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return meta if isinstance(meta, dict) else None
 
 
 def shutil_rmtree(path: Path) -> None:
