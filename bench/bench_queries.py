@@ -192,6 +192,7 @@ def cold(repeat: int, store: Path) -> list[tuple[str, float]]:
     commands += [("kg " + " ".join(c), [*kg, *c]) for c in COLD]
     out = []
     for label, argv in commands:
+
         def run(a=argv):
             done = subprocess.run(a, capture_output=True, env=env, cwd=REPO)
             if done.returncode != 0 or b"note:" in done.stderr:

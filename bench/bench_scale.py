@@ -211,9 +211,25 @@ def bench_size(label: str, tmp: Path, repeat: int, virtuoso, memory: bool = True
     store = tmp / f"store-{label}"
     start = time.perf_counter()
     subprocess.run(
-        [sys.executable, "-m", "kg", "build", "--with", str(file), "--store", str(store),
-         "--out", str(tmp / f"out-{label}"), "--formats", "nt", "--no-progress"],
-        check=True, capture_output=True, env={**os.environ, **env}, cwd=REPO,
+        [
+            sys.executable,
+            "-m",
+            "kg",
+            "build",
+            "--with",
+            str(file),
+            "--store",
+            str(store),
+            "--out",
+            str(tmp / f"out-{label}"),
+            "--formats",
+            "nt",
+            "--no-progress",
+        ],
+        check=True,
+        capture_output=True,
+        env={**os.environ, **env},
+        cwd=REPO,
     )
     res["warm_build_seconds"] = time.perf_counter() - start
     if memory:
@@ -233,8 +249,9 @@ def bench_virtuoso(v, nt: Path, label: str) -> dict:
 
     graph = f"https://w3id.org/cbec-kg/bench/{label}"
     start = time.perf_counter()
-    result = push(nt, v.update_url, graph, graph_store=v.graph_store_url, user="dba",
-                  password="dba")
+    result = push(
+        nt, v.update_url, graph, graph_store=v.graph_store_url, user="dba", password="dba"
+    )
     pushed = time.perf_counter() - start
     loader_graph = graph + "-loader"
     folder = nt.parent
@@ -251,15 +268,19 @@ def bench_virtuoso(v, nt: Path, label: str) -> dict:
 def print_report(results: list[dict]) -> None:
     """The tables and the target check."""
     print("\n## Load, validation and memory (each in a fresh process)\n")
-    print("| size | triples | bare bulk_load s | our load s | ratio | bare RSS MB | our RSS MB "
-          "| ratio | validation s (units) | validation RSS MB | warm build s |")
+    print(
+        "| size | triples | bare bulk_load s | our load s | ratio | bare RSS MB | our RSS MB "
+        "| ratio | validation s (units) | validation RSS MB | warm build s |"
+    )
     print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in results:
         b, o, v = r["bare"], r["load"], r["validate"]
-        print(f"| {r['size']} | {o['triples']:,} | {b['seconds']:.2f} | {o['seconds']:.2f} "
-              f"| {o['seconds'] / b['seconds']:.2f} | {b['rss_mb']:.0f} | {o['rss_mb']:.0f} "
-              f"| {o['rss_mb'] / b['rss_mb']:.2f} | {v['seconds']:.1f} ({v['units']}) "
-              f"| {v['rss_mb']:.0f} | {r['warm_build_seconds']:.1f} |")
+        print(
+            f"| {r['size']} | {o['triples']:,} | {b['seconds']:.2f} | {o['seconds']:.2f} "
+            f"| {o['seconds'] / b['seconds']:.2f} | {b['rss_mb']:.0f} | {o['rss_mb']:.0f} "
+            f"| {o['rss_mb'] / b['rss_mb']:.2f} | {v['seconds']:.1f} ({v['units']}) "
+            f"| {v['rss_mb']:.0f} | {r['warm_build_seconds']:.1f} |"
+        )
     print("\n## In-memory rdflib graph (for comparison; capped, see the docstring)\n")
     print("| size | triples | parse + inverses s | RSS MB |")
     print("|---|---:|---:|---:|")
@@ -279,34 +300,46 @@ def print_report(results: list[dict]) -> None:
                 print(f"| {name} | {st['rows']} | — | {st['ms']:.2f} | — |")
                 continue
             capped = ">" if mem["rows"] == -1 else ""
-            print(f"| {name} | {st['rows']} | {capped}{mem['ms']:.1f} | {st['ms']:.2f} "
-                  f"| {capped}{mem['ms'] / st['ms']:.1f}x |")
+            print(
+                f"| {name} | {st['rows']} | {capped}{mem['ms']:.1f} | {st['ms']:.2f} "
+                f"| {capped}{mem['ms'] / st['ms']:.1f}x |"
+            )
     if any("virtuoso" in r for r in results):
         print("\n## Into Virtuoso\n")
-        print("| size | triples | kg push (GSP) s | triples/s | ld_dir + rdf_loader_run s "
-              "| triples/s |")
+        print(
+            "| size | triples | kg push (GSP) s | triples/s | ld_dir + rdf_loader_run s "
+            "| triples/s |"
+        )
         print("|---|---:|---:|---:|---:|---:|")
         for r in results:
             x = r.get("virtuoso")
             if x:
-                print(f"| {r['size']} | {x['triples']:,} | {x['push_seconds']:.1f} "
-                      f"| {x['triples'] / x['push_seconds']:,.0f} | {x['loader_seconds']:.1f} "
-                      f"| {x['triples'] / x['loader_seconds']:,.0f} |")
+                print(
+                    f"| {r['size']} | {x['triples']:,} | {x['push_seconds']:.1f} "
+                    f"| {x['triples'] / x['push_seconds']:,.0f} | {x['loader_seconds']:.1f} "
+                    f"| {x['triples'] / x['loader_seconds']:,.0f} |"
+                )
     last = results[-1]
     load_ratio = last["load"]["seconds"] / last["bare"]["seconds"]
     rss_ratio = last["load"]["rss_mb"] / last["bare"]["rss_mb"]
     print(f"\n## Targets at {last['size']}\n")
-    print(f"- our load ≤ 1.5 × bare bulk_load: {load_ratio:.2f}x — "
-          f"{'met' if load_ratio <= 1.5 else 'NOT met'}")
-    print(f"- our load's peak RSS ≤ 1.3 × bare: {rss_ratio:.2f}x — "
-          f"{'met' if rss_ratio <= 1.3 else 'NOT met'}")
+    print(
+        f"- our load ≤ 1.5 × bare bulk_load: {load_ratio:.2f}x — "
+        f"{'met' if load_ratio <= 1.5 else 'NOT met'}"
+    )
+    print(
+        f"- our load's peak RSS ≤ 1.3 × bare: {rss_ratio:.2f}x — "
+        f"{'met' if rss_ratio <= 1.3 else 'NOT met'}"
+    )
     late = {
         name: round(q["ms"], 1)
         for name, q in last["store"]["queries"].items()
         if q["ms"] > (50 if q["param"] else 1000)
     }
-    print(f"- on the store, parameterised queries and trace ≤ 50 ms, reports ≤ 1 s — "
-          f"{'met' if not late else 'NOT met for ' + json.dumps(late)}")
+    print(
+        f"- on the store, parameterised queries and trace ≤ 50 ms, reports ≤ 1 s — "
+        f"{'met' if not late else 'NOT met for ' + json.dumps(late)}"
+    )
     measured = [r for r in results if "memory" in r]
     if measured:
         m = measured[-1]
@@ -316,9 +349,11 @@ def print_report(results: list[dict]) -> None:
             if name != "trace"
         }
         slow = {k: round(v, 1) for k, v in speedups.items() if v < 10}
-        print(f"- at {m['size']}, every named query ≥ 10 × faster on the store than in memory: "
-              f"min {min(speedups.values()):.1f}x — "
-              f"{'met' if not slow else 'NOT met for ' + json.dumps(slow)}")
+        print(
+            f"- at {m['size']}, every named query ≥ 10 × faster on the store than in memory: "
+            f"min {min(speedups.values()):.1f}x — "
+            f"{'met' if not slow else 'NOT met for ' + json.dumps(slow)}"
+        )
 
 
 def main() -> None:

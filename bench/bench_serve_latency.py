@@ -116,13 +116,17 @@ def main() -> None:
         server.server_close()
     every = [t for ts in times.values() for t in ts]
     cut = f" (answers ≤ {args.max_rows} rows)" if args.max_rows is not None else ""
-    print(f"\n## kg serve, {args.clients} clients × {args.rounds} rounds, {args.workers} workers, "
-          f"mix {args.mix!r}{cut}: {len(every)} requests in {wall:.1f} s\n")
+    print(
+        f"\n## kg serve, {args.clients} clients × {args.rounds} rounds, {args.workers} workers, "
+        f"mix {args.mix!r}{cut}: {len(every)} requests in {wall:.1f} s\n"
+    )
     print("| query | alone ms | p50 ms | p95 ms | max ms |")
     print("|---|---:|---:|---:|---:|")
     for name, ts in times.items():
-        print(f"| {name} | {alone[name]:.1f} | {pct(ts, 50):.1f} | {pct(ts, 95):.1f} "
-              f"| {max(ts):.1f} |")
+        print(
+            f"| {name} | {alone[name]:.1f} | {pct(ts, 50):.1f} | {pct(ts, 95):.1f} "
+            f"| {max(ts):.1f} |"
+        )
     p95 = pct(every, 95)
     print(f"| **all requests** | | {pct(every, 50):.1f} | {p95:.1f} | {max(every):.1f} |")
     print(f"\np95 ≤ 200 ms: {'met' if p95 <= 200 else 'NOT met'} ({p95:.1f} ms)")

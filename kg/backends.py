@@ -22,16 +22,26 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
 
 from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from kg.errors import InputError, KGError
 from kg.namespaces import PREFIXES, bind_prefixes
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kg.stores import StoreInput as StoreInput
+    from kg.stores import check_store_target as check_store_target
+    from kg.stores import commit_store as commit_store
+    from kg.stores import load_store as load_store
+    from kg.stores import stage_store as stage_store
 
 __all__ = [
     "Backend",
@@ -46,7 +56,7 @@ __all__ = [
 _MOVED = ("check_store_target", "commit_store", "load_store", "stage_store", "StoreInput")
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> object:
     if name in _MOVED:
         from kg import stores
 
@@ -56,6 +66,10 @@ def __getattr__(name: str):
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+#: A pyoxigraph term that an rdflib term maps to.
+_OxTerm: TypeAlias = "ox.NamedNode | ox.BlankNode | ox.Literal"
+_T = TypeVar("_T")
 
 
 @dataclass
@@ -107,11 +121,15 @@ class MemoryBackend:
             if form in ("CONSTRUCT", "DESCRIBE"):
                 g = Graph()
                 bind_prefixes(g)
-                for triple in res:
+                assert res.graph is not None  # rdflib sets it for CONSTRUCT and DESCRIBE
+                for triple in res.graph:
                     g.add(triple)
                 return QueryResult(form, graph=g)
-            variables = [str(v) for v in res.vars]
-            rows = [tuple(row) for row in res]
+            variables = [str(v) for v in res.vars or ()]
+            # a SELECT answer iterates ResultRows (rdflib types it as any answer's items)
+            rows: list[tuple[Node | None, ...]] = [
+                tuple(row) for row in res if isinstance(row, ResultRow)
+            ]
         except OSError as exc:  # an unreachable SERVICE (urllib.error.URLError is an OSError)
             raise KGError(f"query failed: a SERVICE could not be reached: {exc}") from exc
         except Exception as exc:  # rdflib raises plain Exceptions for unknown prefixes etc.
@@ -119,7 +137,7 @@ class MemoryBackend:
         return QueryResult(form, variables, rows)
 
 
-def _to_ox(term: Node):
+def _to_ox(term: Node) -> _OxTerm:
     import pyoxigraph as ox
 
     if isinstance(term, URIRef):
@@ -135,11 +153,14 @@ def _to_ox(term: Node):
     raise TypeError(f"cannot bind {term!r}")
 
 
-def _from_ox(term) -> Node | None:
+def _from_ox(term: object) -> Node | None:
+    """The rdflib term of a pyoxigraph term; ``None`` for ``None`` (unbound)."""
+    return None if term is None else _node_from_ox(term)
+
+
+def _node_from_ox(term: object) -> Node:
     import pyoxigraph as ox
 
-    if term is None:
-        return None
     if isinstance(term, ox.NamedNode):
         return URIRef(term.value)
     if isinstance(term, ox.BlankNode):
@@ -152,19 +173,20 @@ def _from_ox(term) -> Node | None:
     raise TypeError(f"unsupported term {term!r}")
 
 
-def _converter():
-    """:func:`_from_ox` remembering its answers: an answer repeats terms (types, predicates,
-    assertion modes), and building an rdflib term costs far more than a dictionary lookup."""
-    seen: dict = {None: None}
+def _converter(convert: Callable[[object], _T]) -> Callable[[object], _T]:
+    """``convert`` (:func:`_from_ox`, :func:`_node_from_ox`) remembering its answers: an answer
+    repeats terms (types, predicates, assertion modes), and building an rdflib term costs far
+    more than a dictionary lookup."""
+    seen: dict[object, _T] = {}
 
-    def convert(term):
+    def remembered(term: object) -> _T:
         try:
             return seen[term]
         except KeyError:
-            seen[term] = found = _from_ox(term)
+            seen[term] = found = convert(term)
             return found
 
-    return convert
+    return remembered
 
 
 class OxigraphBackend:
@@ -185,7 +207,7 @@ class OxigraphBackend:
             raise KGError(f"cannot open the store {path}: {exc}") from exc
 
     @classmethod
-    def over(cls, store, path: str | Path) -> OxigraphBackend:
+    def over(cls, store: ox.Store, path: str | Path) -> OxigraphBackend:
         """A backend over an already open ``pyoxigraph.Store`` (e.g. one being built)."""
         backend = cls.__new__(cls)
         backend.path, backend.store = Path(path), store
@@ -221,13 +243,14 @@ class OxigraphBackend:
             # Results are lazy: a SERVICE or the store can still fail while they are read.
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(res))
-            conv = _converter()
             if isinstance(res, ox.QueryTriples):
+                node = _converter(_node_from_ox)
                 g = Graph()
                 bind_prefixes(g)
                 for t in res:
-                    g.add((conv(t.subject), conv(t.predicate), conv(t.object)))
+                    g.add((node(t.subject), node(t.predicate), node(t.object)))
                 return QueryResult(_graph_form(text), graph=g)
+            conv = _converter(_from_ox)
             variables = [v.value for v in res.variables]
             rows = [tuple(map(conv, sol)) for sol in res]
         except SyntaxError as exc:
@@ -358,8 +381,8 @@ def _group_start(text: str) -> int | None:
                 end += 1
             i = end if end > i else n
             continue
-        elif c == "<" and re.match(r"<[^\s<>\"{}|^`]*>", text[i:]):
-            i += re.match(r"<[^\s<>\"{}|^`]*>", text[i:]).end()
+        elif c == "<" and (iri := re.match(r"<[^\s<>\"{}|^`]*>", text[i:])):
+            i += iri.end()
             continue
         elif text[i : i + 5].upper() == "WHERE" and not text[i - 1 : i].isalnum():
             depth_seen_where = True
@@ -404,7 +427,7 @@ def _json_term(cell: Mapping[str, str] | None) -> Node | None:
     return Literal(value, datatype=URIRef(dt) if dt and dt != XSD_STRING else None)
 
 
-def _parse_results_json(form: str, doc: Mapping) -> QueryResult:
+def _parse_results_json(form: str, doc: Mapping[str, Any]) -> QueryResult:
     if form == "ASK":
         return QueryResult(form, boolean=bool(doc["boolean"]))
     variables = list(doc["head"]["vars"])

@@ -16,11 +16,13 @@ True
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL
@@ -40,6 +42,13 @@ from kg.serialize import (
     write_files,
 )
 from kg.validate import ValidationReport
+
+if TYPE_CHECKING:
+    import pyoxigraph as ox
+
+    from kg.progress import Steps
+    from kg.unit_validation import UnitOutcome
+    from kg.validate import Violation
 
 __all__ = ["BuildResult", "EvidenceFailed", "build", "materialise_inverses"]
 
@@ -67,14 +76,16 @@ class BuildResult:
     evidence_checked: int
     evidence_status: str
     findings: list[checks.Finding] = field(default_factory=list)
-    files: dict[str, dict] = field(default_factory=dict)
-    manifest: dict = field(default_factory=dict)
+    files: dict[str, dict[str, Any]] = field(default_factory=dict)
+    manifest: dict[str, Any] = field(default_factory=dict)
 
 
 def materialise_inverses(graph: Graph) -> int:
     """Add the inverse of every triple whose predicate has a declared ``owl:inverseOf``.
 
-    Returns the number of triples added.
+    Returns the number of triples added. An ``owl:inverseOf`` between anything but two IRIs is
+    ignored: a literal or blank node cannot be a predicate (nor does the store's CONSTRUCT in
+    :data:`kg.stores.INVERSES_QUERY` make such a triple).
 
     >>> from kg.namespaces import CBEC
     >>> g = load_graph()
@@ -84,8 +95,9 @@ def materialise_inverses(graph: Graph) -> int:
     """
     pairs: set[tuple[URIRef, URIRef]] = set()
     for p, q in graph.subject_objects(OWL.inverseOf):
-        pairs.add((p, q))
-        pairs.add((q, p))
+        if isinstance(p, URIRef) and isinstance(q, URIRef):
+            pairs.add((p, q))
+            pairs.add((q, p))
     before = len(graph)
     for p, q in sorted(pairs):
         for s, o in list(graph.subject_objects(p)):
@@ -166,7 +178,7 @@ def build(
     from kg.sources import collect_sources, index_sources, validate_units, validation_units
     from kg.stores import check_store_target
 
-    extra = [Path(p) for p in extra]
+    extra_files = [Path(p) for p in extra]
     if store is not None:
         check_store_target(store)
         if store_inside(out_dir, store) == Path("."):
@@ -176,15 +188,15 @@ def build(
         held.enter_context(locks.exclusive(out_dir, _waiting))
         if store is not None and store_inside(out_dir, store) is None:
             held.enter_context(locks.exclusive(store, _waiting))
-        sources = collect_sources(extra)
-        input_bytes = sum(p.stat().st_size for p in {*default_files(), *extra})
+        sources = collect_sources(extra_files)
+        input_bytes = sum(p.stat().st_size for p in {*default_files(), *extra_files})
         in_memory = input_bytes <= IN_MEMORY_LIMIT
         chosen = resolve_formats(formats, in_memory)
         index_sources(sources, steps)  # syntax errors name file and line, in any format
         graph = None
         if in_memory:
             with steps.step("Parsing into memory"):
-                graph = load_graph(extra)
+                graph = load_graph(extra_files)
         units = validation_units(sources)
         outcomes = validate_units(units, use_cache=use_cache, jobs=jobs, steps=steps)
         report, checked, status, problems, findings = _merge_outcomes(outcomes)
@@ -192,14 +204,25 @@ def build(
             raise ValidationFailed(report)
         if problems:
             raise EvidenceFailed(problems)
-        stats = {
+        stats: dict[str, int | str] = {
             "sources": len(sources),
             "units": len(units),
             "validated": sum(not o.cached for o in outcomes),
             "input_bytes": input_bytes,
             "mode": "memory" if in_memory else "streaming",
         }
-        args = (extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps)
+        args = (
+            extra_files,
+            out_dir,
+            report,
+            checked,
+            status,
+            findings,
+            inverses,
+            store,
+            chosen,
+            steps,
+        )
         if graph is not None:
             return _write_in_memory(graph, *args, stats)
         return _write_streaming(*args, stats)
@@ -227,7 +250,7 @@ def store_inside(out_dir: str | Path, store: str | Path) -> Path | None:
         return None
 
 
-def build_owned(out_dir: Path, produced: Iterable[str]) -> set[str]:
+def build_owned(out_dir: str | Path, produced: Iterable[str]) -> set[str]:
     """Top-level names in ``out_dir`` that builds write (this one, and the previous one as its
     manifest lists): everything else there is carried over when the folder is replaced."""
     names = {"manifest.json", *produced}
@@ -239,8 +262,14 @@ def build_owned(out_dir: Path, produced: Iterable[str]) -> set[str]:
     return {Path(name).parts[0] for name in names if Path(name).parts}
 
 
-def _merge_outcomes(outcomes):
-    violations, warnings, missing, problems, findings = [], [], [], [], []
+def _merge_outcomes(
+    outcomes: list[UnitOutcome],
+) -> tuple[ValidationReport, int, str, list[evidence.EvidenceProblem], list[checks.Finding]]:
+    violations: list[Violation] = []
+    warnings: list[Violation] = []
+    missing: list[str] = []
+    problems: list[evidence.EvidenceProblem] = []
+    findings: list[checks.Finding] = []
     checked = 0
     for o in outcomes:
         part = ValidationReport.from_dict(o.report)
@@ -262,8 +291,25 @@ def _merge_outcomes(outcomes):
     return report, checked, status, problems, sorted(findings)
 
 
+def _nt_bytes(contents: dict[str, str | bytes], graph: Graph) -> bytes:
+    """The canonical N-Triples of ``graph``: ``kg.nt`` when it is among ``contents``."""
+    nt = contents.get("kg.nt") or to_ntriples(graph)
+    return nt.encode() if isinstance(nt, str) else nt
+
+
 def _write_in_memory(
-    graph, extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
+    graph: Graph,
+    extra: list[Path],
+    out_dir: str | Path,
+    report: ValidationReport,
+    checked: int,
+    status: str,
+    findings: list[checks.Finding],
+    inverses: bool,
+    store: str | Path | None,
+    chosen: tuple[str, ...],
+    steps: Steps,
+    stats: dict[str, int | str],
 ) -> BuildResult:
     """Canonical files from the rdflib graph; the store is loaded from canonical N-Triples."""
     from kg.stores import commit_store, data_key, finish_store, stage_store
@@ -292,8 +338,7 @@ def _write_in_memory(
         from kg.brief import brief_files
 
         with steps.step("Writing the brief and the charts"):
-            nt = contents.get("kg.nt") or to_ntriples(graph)
-            digest = hashlib.sha256(nt.encode() if isinstance(nt, str) else nt).hexdigest()
+            digest = hashlib.sha256(_nt_bytes(contents, graph)).hexdigest()
             research, notes = brief_files(graph, kg_hash=digest)
             contents.update(research)
     if "maps" in chosen:
@@ -314,7 +359,7 @@ def _write_in_memory(
     try:
         if store is not None:
             inner = store_inside(out_dir, store)
-            nt = (contents.get("kg.nt") or to_ntriples(graph)).encode()
+            nt = _nt_bytes(contents, graph)
             staging = stage_store(folder / inner if inner else store, [(nt, "nt")], steps=steps)
             nt_sha = file_info(nt)["sha256"]
             meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
@@ -339,7 +384,7 @@ def _write_in_memory(
 
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    if staging is not None:
+    if staging is not None and store is not None:  # staged only for a store
         commit_store(staging, store)
     return BuildResult(graph, report, checked, status, findings, files, manifest)
 
@@ -347,8 +392,30 @@ def _write_in_memory(
 STREAM_FORMATS = {"ttl": "TURTLE", "nt": "N_TRIPLES", "jsonld": "JSON_LD"}
 
 
+def _solutions(
+    db: ox.Store, text: str, prefixes: dict[str, str] | None = None
+) -> ox.QuerySolutions:
+    """The solutions of a SELECT query on ``db`` (pyoxigraph types any answer as a union)."""
+    import pyoxigraph as ox
+
+    answer = db.query(text, prefixes=prefixes)
+    if not isinstance(answer, ox.QuerySolutions):
+        raise TypeError(f"not a SELECT query: {text}")
+    return answer
+
+
 def _write_streaming(
-    extra, out_dir, report, checked, status, findings, inverses, store, chosen, steps, stats
+    extra: list[Path],
+    out_dir: str | Path,
+    report: ValidationReport,
+    checked: int,
+    status: str,
+    findings: list[checks.Finding],
+    inverses: bool,
+    store: str | Path | None,
+    chosen: tuple[str, ...],
+    steps: Steps,
+    stats: dict[str, int | str],
 ) -> BuildResult:
     """Bulk-load everything into Oxigraph, count there, and dump the files from the store."""
     import shutil
@@ -379,16 +446,17 @@ def _write_streaming(
         triples = len(db)
         classes = {
             curie(row["c"].value): int(row["n"].value)
-            for row in db.query("SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
+            for row in _solutions(db, "SELECT ?c (COUNT(*) AS ?n) WHERE { ?s a ?c } GROUP BY ?c")
         }
         links = {
             curie(row["m"].value).removeprefix("cbec:").lower(): int(row["n"].value)
-            for row in db.query(
+            for row in _solutions(
+                db,
                 "SELECT ?m (COUNT(*) AS ?n) WHERE { ?l cbec:assertion ?m } GROUP BY ?m",
                 prefixes=PREFIXES,
             )
         }
-        files = {}
+        files: dict[str, dict[str, Any]] = {}
         for fmt in chosen:
             name = FORMAT_FILES[fmt]
             tmp = folder / name
@@ -401,12 +469,13 @@ def _write_streaming(
                 )
                 digest = hashlib.sha256()
                 with tmp.open("rb") as handle:
-                    for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                    for block in iter(functools.partial(handle.read, 1 << 20), b""):
                         digest.update(block)
             files[name] = {"bytes": tmp.stat().st_size, "sha256": digest.hexdigest()}
         if "nt" not in chosen and store is not None:  # the content hash is that of kg.nt
             with steps.step("Hashing the store's content"):
                 content = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
+                assert content is not None  # without an output, dump returns the bytes
                 nt_sha = hashlib.sha256(content).hexdigest()
                 del content
         del db

@@ -16,6 +16,10 @@ import os
 import sys
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kg.backends import OxigraphBackend
 
 __all__ = ["DEFAULT_STORE", "STORE_ENV", "default_backend", "default_store_path", "freshness"]
 
@@ -58,7 +62,9 @@ def _say(reason: str) -> None:
         print(f"note: reading the KG in memory: {reason}", file=sys.stderr)
 
 
-def default_backend(extra: Iterable[str | Path] = (), inverses: bool = True):
+def default_backend(
+    extra: Iterable[str | Path] = (), inverses: bool = True
+) -> OxigraphBackend | None:
     """The :class:`kg.backends.OxigraphBackend` of the fresh default store, or ``None`` (then
     the caller reads in memory; the reason has been said on stderr)."""
     path = default_store_path()

@@ -18,14 +18,20 @@ from __future__ import annotations
 import hashlib
 import platform
 from collections import Counter
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib import metadata
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph
 from rdflib.namespace import RDF
 
 from kg.namespaces import CBEC, curie
+
+if TYPE_CHECKING:
+    from kg.checks import Finding
+    from kg.validate import ValidationReport
 
 __all__ = ["class_counts", "file_info", "link_counts", "manifest", "manifest_of", "store_entry"]
 
@@ -63,7 +69,16 @@ def link_counts(graph: Graph) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def manifest_of(graph: Graph, files, report, extra, checked, status, findings, inverses) -> dict:
+def manifest_of(
+    graph: Graph,
+    files: dict[str, dict[str, Any]],
+    report: ValidationReport,
+    extra: Iterable[str | Path],
+    checked: int,
+    status: str,
+    findings: Iterable[Finding],
+    inverses: bool,
+) -> dict[str, Any]:
     """The manifest of a build whose KG is ``graph`` (see :func:`manifest`)."""
     return manifest(
         len(graph),
@@ -80,10 +95,19 @@ def manifest_of(graph: Graph, files, report, extra, checked, status, findings, i
 
 
 def manifest(
-    triples, classes, links, files, report, extra, checked, status, findings, inverses
-) -> dict:
+    triples: int,
+    classes: dict[str, int],
+    links: dict[str, int],
+    files: dict[str, dict[str, Any]],
+    report: ValidationReport,
+    extra: Iterable[str | Path],
+    checked: int,
+    status: str,
+    findings: Iterable[Finding],
+    inverses: bool,
+) -> dict[str, Any]:
     """The manifest from counts already made (a streaming build counts in the store)."""
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     for dist in DISTRIBUTIONS:
         try:
             versions[dist] = metadata.version(dist)

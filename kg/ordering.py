@@ -22,9 +22,14 @@ import functools
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypeAlias
 
 __all__ = ["Plan", "plan"]
+
+#: A row of an answer: one value per variable (an rdflib term, ``None`` for unbound).
+Row: TypeAlias = tuple[Any, ...]
+#: The sort key of one value (see :func:`_key`).
+Key: TypeAlias = tuple[int] | tuple[int, str] | tuple[int, Decimal]
 
 _KEY = re.compile(
     r"""\s*(?:
@@ -55,7 +60,7 @@ class Plan:
     keys: tuple[tuple[str, str], ...]
     added: tuple[str, ...] = ()
 
-    def sort(self, variables: list[str], rows: list[tuple]) -> tuple[list[str], list[tuple]] | None:
+    def sort(self, variables: list[str], rows: list[Row]) -> tuple[list[str], list[Row]] | None:
         """``(variables, rows)`` in order, without the added variables; ``None`` when a column
         holds terms this module does not order exactly as Oxigraph does."""
         index = {v: i for i, v in enumerate(variables)}
@@ -73,7 +78,7 @@ class Plan:
         return [variables[i] for i in keep], [tuple(rows[n][i] for i in keep) for n in order]
 
 
-def _key(kind: str, term: Any) -> tuple | None:
+def _key(kind: str, term: Any) -> Key | None:
     """The sort key of one value: ``(0,)`` unbound, ``(1, text)`` a string, ``(2, number)``,
     ``(3, iri)``; ``None`` for what this module does not order."""
     from rdflib import BNode, Literal, URIRef
@@ -114,12 +119,12 @@ def plan(text: str) -> Plan | None:
     rest, keys = text[found.end() :], []
     pos = 0
     while rest[pos:].strip():
-        m = _KEY.match(rest, pos)
-        if m is None:
+        key = _KEY.match(rest, pos)
+        if key is None:
             return None
-        kind = next(k for k in ("str", "cstr", "cterm", "term") if m.group(k))
-        keys.append((kind, m.group(kind)))
-        pos = m.end()
+        kind = next(k for k in ("str", "cstr", "cterm", "term") if key.group(k))
+        keys.append((kind, key.group(kind)))
+        pos = key.end()
     if not keys:
         return None
     # the projection ends at WHERE, FROM or the group (a variable may be named ?where, ?from)
@@ -136,8 +141,8 @@ def plan(text: str) -> Plan | None:
         return Plan(stripped, tuple(keys)) if needs <= have else None
     if re.search(r"\bGROUP\s+BY\b", body, re.I):
         return None
-    have = re.findall(r"[?$](\w+)", projection)
-    added = tuple(dict.fromkeys(v for _, v in keys if v not in have))
+    projected = re.findall(r"[?$](\w+)", projection)
+    added = tuple(dict.fromkeys(v for _, v in keys if v not in projected))
     if added:
         at = head.end(2)
         extra = "".join(f" ?{v}" for v in added) + " "

@@ -131,12 +131,12 @@ def _links(backend: Backend) -> list[dict[str, Any]]:
                 lang = getattr(rationale, "language", None) or ""
                 entry["rationales"].setdefault(lang, set()).add(str(rationale))
     out = []
-    for (s, p, o), e in sorted(found.items()):
+    for (subject, predicate, obj), e in sorted(found.items()):
         # one rationale per language, the same whatever order the rows came in
         by_lang = {lang: min(texts) for lang, texts in e.pop("rationales").items()}
         e["rationale"] = by_lang.get("en") or by_lang.get("") or min(by_lang.values(), default="")
         e["rationale_zh"] = by_lang.get("zh", "")
-        out.append({"s": s, "p": p, "o": o, **e})
+        out.append({"s": subject, "p": predicate, "o": obj, **e})
     return out
 
 

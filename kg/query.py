@@ -26,7 +26,7 @@ import traceback
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
@@ -36,6 +36,9 @@ from kg import paths
 from kg.backends import Backend, OxigraphBackend, QueryResult
 from kg.errors import InputError, KGError
 from kg.namespaces import PREFIXES, bind_prefixes, expand
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 __all__ = [
     "NamedQuery",
@@ -264,7 +267,7 @@ def run_query(
     return QueryResult(form, variables, rows, boolean, graph)
 
 
-def _child(backend: Backend, text: str, bindings: dict, sender) -> None:
+def _child(backend: Backend, text: str, bindings: Mapping[str, Node], sender: Connection) -> None:
     try:
         if isinstance(backend, OxigraphBackend):  # never share a store handle across fork
             backend = OxigraphBackend(backend.path)

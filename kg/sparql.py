@@ -29,6 +29,7 @@ import re
 import threading
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Generic, TypeVar
 
 from pyparsing import ParseException, ParseResults
 from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
@@ -81,7 +82,10 @@ class QueryInfo:
     service: bool
 
 
-class ByteBoundedCache:
+_V = TypeVar("_V")
+
+
+class ByteBoundedCache(Generic[_V]):
     """A least-recently-used cache whose keys are strings, bounded by their total size.
 
     Keys longer than ``max_item`` characters are never stored.
@@ -96,11 +100,11 @@ class ByteBoundedCache:
 
     def __init__(self, max_bytes: int = 4 << 20, max_item: int = 64 << 10):
         self.max_bytes, self.max_item = max_bytes, max_item
-        self._items: OrderedDict[str, object] = OrderedDict()
+        self._items: OrderedDict[str, _V] = OrderedDict()
         self.size = 0
         self._lock = threading.Lock()
 
-    def get(self, key: str):
+    def get(self, key: str) -> _V | None:
         """The cached value or ``None``."""
         with self._lock:
             value = self._items.get(key)
@@ -108,7 +112,7 @@ class ByteBoundedCache:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: str, value) -> None:
+    def put(self, key: str, value: _V) -> None:
         """Store ``value`` (oldest entries go first when the cache is full)."""
         if len(key) > self.max_item:
             return
@@ -128,7 +132,7 @@ class ByteBoundedCache:
             self.size = 0
 
 
-_CACHE = ByteBoundedCache()
+_CACHE: ByteBoundedCache[QueryInfo] = ByteBoundedCache()
 
 
 def syntax_error(text: str, exc: ParseException) -> InputError:
@@ -192,7 +196,7 @@ def check_query(text: str, allow_service: bool = False) -> str:
     return info.form
 
 
-def _has_service(node) -> bool:
+def _has_service(node: object) -> bool:
     """Whether a parse tree holds a ``ServiceGraphPattern`` (searched without recursion)."""
     stack = [node]
     while stack:

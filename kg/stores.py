@@ -27,9 +27,13 @@ import shutil
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from kg.errors import InputError
 from kg.namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from kg.progress import Steps
 
 __all__ = [
     "META_FILE",
@@ -102,7 +106,10 @@ def check_store_target(path: str | Path) -> Path:
 
 
 def stage_store(
-    path: str | Path, inputs: list[StoreInput], inverses: bool = False, steps=None
+    path: str | Path,
+    inputs: list[StoreInput],
+    inverses: bool = False,
+    steps: Steps | None = None,
 ) -> Path:
     """Bulk-load ``inputs`` into a new store beside ``path``; return the staging folder.
 
@@ -138,6 +145,8 @@ def stage_store(
         if inverses:
             with steps.step("Materialising inverse properties"):
                 found = store.query(INVERSES_QUERY, prefixes=PREFIXES)
+                if not isinstance(found, ox.QueryTriples):  # a CONSTRUCT answers triples
+                    raise TypeError(f"unexpected answer to a CONSTRUCT query: {found!r}")
                 store.bulk_load(
                     found.serialize(format=ox.RdfFormat.N_TRIPLES), format=ox.RdfFormat.N_TRIPLES
                 )
@@ -154,7 +163,9 @@ def stage_store(
     return staging
 
 
-def finish_store(staging: Path, key: str | None, sha256: str | None, steps=None) -> dict:
+def finish_store(
+    staging: Path, key: str | None, sha256: str | None, steps: Steps | None = None
+) -> dict[str, Any]:
     """Write the term index and ``kg-store.json`` into a staged store; return the metadata.
 
     ``key`` is the store's freshness key (:func:`data_key`, ``None`` for a store of other data),
@@ -186,12 +197,14 @@ def finish_store(staging: Path, key: str | None, sha256: str | None, steps=None)
     return meta
 
 
-def read_meta(path: str | Path) -> dict | None:
-    """The ``kg-store.json`` of a store, or ``None`` (no such file, or unreadable)."""
+def read_meta(path: str | Path) -> dict[str, Any] | None:
+    """The ``kg-store.json`` of a store, or ``None`` (no such file, unreadable, or not a JSON
+    object)."""
     try:
-        return json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
+        meta = json.loads((Path(path) / META_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
+    return meta if isinstance(meta, dict) else None
 
 
 def shutil_rmtree(path: Path) -> None:
@@ -214,7 +227,9 @@ def commit_store(staging: Path, path: str | Path) -> int:
     return len(ox.Store.read_only(str(path)))
 
 
-def load_store(path: str | Path, *inputs: StoreInput, inverses: bool = False, steps=None) -> int:
+def load_store(
+    path: str | Path, *inputs: StoreInput, inverses: bool = False, steps: Steps | None = None
+) -> int:
     """Create (or replace) a pyoxigraph store at ``path`` from RDF files; return its size.
 
     Readers of the old store never see a half-loaded one: the new store is bulk-loaded beside

@@ -43,6 +43,9 @@ CREATE INDEX nodes_zh ON nodes (norm_zh);
 
 _COLUMNS = "iri, label_en, label_zh, type, types, rank"
 
+#: The attribute under which a backend keeps the index built for it (:func:`index_of`).
+_CACHED = "_kg_term_index"
+
 
 def _fill(db: sqlite3.Connection, matches: Iterable[Match]) -> int:
     from kg.terms import normalise_label, words
@@ -111,7 +114,7 @@ class TermIndex:
 
     # --- lookups ---------------------------------------------------------------------------
 
-    def _matches(self, where: str, args: tuple, of_type: str | None) -> list[Match]:
+    def _matches(self, where: str, args: tuple[str, ...], of_type: str | None) -> list[Match]:
         from kg.terms import Match
 
         if of_type is not None:
@@ -209,7 +212,7 @@ class TermIndex:
 def available(backend: Backend) -> TermIndex | None:
     """The backend's term index if it costs nothing to get: the one in its store, or one
     already built; else ``None``."""
-    cached = getattr(backend, "_kg_term_index", None)
+    cached = getattr(backend, _CACHED, None)
     if isinstance(cached, TermIndex):
         return cached
     path = getattr(backend, "path", None)
@@ -225,7 +228,7 @@ def available(backend: Backend) -> TermIndex | None:
 def index_of(backend: Backend) -> TermIndex:
     """The term index of a backend: the one ``kg build`` wrote into its store, else one built
     in memory from a scan of the labels (once per backend)."""
-    cached = getattr(backend, "_kg_term_index", None)
+    cached = getattr(backend, _CACHED, None)
     if isinstance(cached, TermIndex):
         return cached
     index = None
@@ -240,5 +243,5 @@ def index_of(backend: Backend) -> TermIndex:
         from kg.terms import label_index
 
         index = TermIndex.of(label_index(backend))
-    backend._kg_term_index = index  # type: ignore[union-attr]
+    setattr(backend, _CACHED, index)  # any backend object: not part of the Backend protocol
     return index

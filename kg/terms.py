@@ -24,6 +24,7 @@ from kg.namespaces import PREFIXES, curie, expand
 
 if TYPE_CHECKING:
     from kg.backends import Backend
+    from kg.model import ChainModel
     from kg.termindex import TermIndex
 
 __all__ = ["Match", "label_index", "normalise_label", "resolve", "words"]
@@ -104,7 +105,7 @@ def label_index(backend: Backend) -> list[Match]:
     return out
 
 
-def _most_specific(types: set[str], model) -> str:
+def _most_specific(types: set[str], model: ChainModel) -> str:
     """The class of ``types`` that no other of them is a sub-class of (by name on ties)."""
     leaves = [t for t in types if not any(o != t and t in model.ancestors(o) for o in types)]
     return sorted(leaves or types)[0]

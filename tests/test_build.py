@@ -9,8 +9,8 @@ import sys
 
 import pytest
 from helpers import DATA, REPO, tree_hashes
-from rdflib import Graph
-from rdflib.namespace import PROV, RDF
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import OWL, PROV, RDF
 
 from kg.build import build, materialise_inverses
 from kg.cli import main
@@ -83,6 +83,18 @@ def test_inverses_are_materialised(built):
     fresh = load_graph()
     assert (None, CBEC.addressedBy, None) not in fresh
     assert materialise_inverses(fresh) > 0
+
+
+def test_an_inverse_that_is_not_an_iri_is_not_materialised():
+    # a literal or blank node cannot be a predicate (the store's CONSTRUCT makes no such triple)
+    g = Graph()
+    p, a, b = URIRef("urn:p"), URIRef("urn:a"), URIRef("urn:b")
+    g.add((p, OWL.inverseOf, Literal("q")))
+    g.add((URIRef("urn:r"), OWL.inverseOf, BNode()))
+    g.add((a, p, b))
+    g.add((a, URIRef("urn:r"), b))
+    assert materialise_inverses(g) == 0
+    assert all(isinstance(pred, URIRef) for pred in g.predicates())
 
 
 def test_two_builds_are_byte_identical_across_hash_seeds(tmp_path):

@@ -14,6 +14,7 @@ from kg.api import KnowledgeGraph, memory_backend
 from kg.backends import MemoryBackend, OxigraphBackend
 from kg.build import build
 from kg.cli import main
+from kg.defaultstore import freshness
 from kg.stores import META_FILE, data_key, read_meta
 from kg.termindex import TermIndex, index_of
 from kg.terms import label_index, resolve
@@ -50,6 +51,16 @@ def test_a_stale_store_falls_back_to_memory_saying_why_once(tmp_path, monkeypatc
     assert isinstance(first.backend, MemoryBackend) and isinstance(again.backend, MemoryBackend)
     err = capsys.readouterr().err
     assert err.count("note: reading the KG in memory") == 1 and "out of date" in err
+
+
+def test_a_store_whose_metadata_is_not_a_json_object_is_not_read(tmp_path):
+    store = tmp_path / "kg.store"
+    store.mkdir()
+    (store / "CURRENT").write_text("")
+    for text in ("[1]", '"x"', "3"):  # JSON, but not the object kg build writes
+        (store / META_FILE).write_text(text)
+        assert "made by another version" in (freshness(store) or "")  # not AttributeError
+        assert read_meta(store) is None
 
 
 def test_with_files_read_in_memory_and_a_missing_store_is_named(runner, tmp_path, monkeypatch):

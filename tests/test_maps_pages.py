@@ -73,6 +73,26 @@ def test_the_actors_map_shows_who_does_what(kg_graph, chain_view, maps):
             assert sub.degree(n) > 0, n  # no actor stands alone
 
 
+def test_each_page_is_titled_in_english_and_chinese(kg_graph, maps):
+    labels = sparql_set(
+        kg_graph,
+        'SELECT ?l WHERE { ?c skos:prefLabel ?l FILTER(lang(?l) IN ("en", "zh")) }',
+        c=URIRef("https://w3id.org/cbec-kg/id/challenge-talent"),
+    )
+    en, zh = sorted(labels, key=lambda label: label.isascii(), reverse=True)
+    index = maps["index"].read_text(encoding="utf-8")
+    assert (
+        f'<a href="maps/challenge-talent.html">Challenge: {en}</a><div class="zh">困境：{zh}</div>'
+        in index
+    )
+    assert (
+        '<a href="map.html">Remedy chain: the whole KG, with who acts</a>'
+        '<div class="zh">对策链：全部，含实施主体</div>' in index
+    )
+    page = maps["maps/challenge-talent"].read_text(encoding="utf-8")
+    assert f"<title>Challenge: {en} · 困境：{zh} — cbec-kg</title>" in page
+
+
 def test_write_maps_names_its_files(maps):
     names = set(maps)
     assert {"index", "map", "maps/actors"} <= names

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+from collections.abc import Sequence
 
 import networkx as nx
 
@@ -116,7 +117,7 @@ def _isotonic(targets: list[float], seps: list[float]) -> list[float]:
 
 
 def _order_columns(
-    nodes: list[str], edges: list[tuple[int, int]], column: list[int], sweeps: int = 16
+    nodes: Sequence[object], edges: list[tuple[int, int]], column: list[int], sweeps: int = 16
 ) -> list[list[int]]:
     """See :func:`_ordered`; the order depends on the links and columns only (not on fonts), so
     it is computed once for each."""
@@ -152,7 +153,9 @@ def _ordered(
         sign = 1 if sweep % 2 == 0 else -1  # left to right, then back
         for c in cols[::sign]:
             members[c].sort(
-                key=lambda i, c=c, sign=sign: _centre(i, c, sign, neighbours, column, rank)
+                key=functools.partial(
+                    _centre, c=c, sign=sign, neighbours=neighbours, column=column, rank=rank
+                )
             )
             rerank(c)
         if count:
@@ -164,7 +167,12 @@ def _ordered(
 
 
 def _centre(
-    i: int, c: int, sign: int, neighbours: list[list[int]], column: list[int], rank: list[float]
+    i: int,
+    c: int,
+    sign: int,
+    neighbours: list[list[int]],
+    column: Sequence[int],
+    rank: list[float],
 ) -> tuple[float, float, int]:
     """Sort key of node ``i`` in column ``c``: the mean rank of its neighbours in the columns
     swept before (left of ``c`` when ``sign`` is 1, right of it when -1), then its own rank."""
@@ -172,7 +180,7 @@ def _centre(
     return (sum(swept) / len(swept) if swept else rank[i], rank[i], i)
 
 
-def _crossed(edges: list[tuple[int, int]], column: list[int], rank: list[float]) -> int:
+def _crossed(edges: Sequence[tuple[int, int]], column: Sequence[int], rank: list[float]) -> int:
     """Crossings of straight links drawn from column to column at the nodes' ranks."""
     segments = [((column[a], rank[a]), (column[b], rank[b])) for a, b in edges]
     count = 0
@@ -229,7 +237,7 @@ def _stagger(
 
 
 def _place(
-    nodes: list[str],
+    nodes: Sequence[object],
     neighbours: list[list[int]],
     ext: list[tuple[float, float, float]],
     columns: list[list[list[int]]],

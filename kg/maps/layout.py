@@ -42,7 +42,7 @@ from typing import Any
 
 import networkx as nx
 
-from kg.maps.columns import BAND_GAP, arrange, column_kinds
+from kg.maps.columns import BAND_GAP, Extent, arrange, column_kinds
 from kg.maps.force import centred
 from kg.maps.style import node_extent, node_size, style_of
 from kg.model import ChainModel
@@ -79,6 +79,9 @@ COLUMN_ORDERS: tuple[tuple[str, ...], ...] = (
 #: (counting is quadratic): the first of :data:`COLUMN_ORDERS` is taken.
 SEARCH_MAX_EDGES = 1500
 
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]  # x0, y0, x1, y1
+
 
 @dataclass
 class Layout:
@@ -107,8 +110,8 @@ class Layout:
 # --- columns -----------------------------------------------------------------------------------
 
 
-def _segments_cross(p1, p2, p3, p4) -> bool:
-    def orient(a, b, c) -> float:
+def _segments_cross(p1: Point, p2: Point, p3: Point, p4: Point) -> bool:
+    def orient(a: Point, b: Point, c: Point) -> float:
         return (b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])
 
     d1, d2 = orient(p3, p4, p1), orient(p3, p4, p2)
@@ -116,7 +119,7 @@ def _segments_cross(p1, p2, p3, p4) -> bool:
     return d1 * d2 < 0 and d3 * d4 < 0
 
 
-def _through_box(p1, p2, box) -> bool:
+def _through_box(p1: Point, p2: Point, box: Box) -> bool:
     """Whether segment p1–p2 passes through the rectangle ``box`` (x0, y0, x1, y1)."""
     x0, y0, x1, y1 = box
     t0, t1 = 0.0, 1.0
@@ -138,8 +141,8 @@ def _through_box(p1, p2, box) -> bool:
 
 def crossings(
     edges: Sequence[tuple[Any, Any]],
-    positions: Mapping[Any, tuple[float, float]],
-    boxes: Mapping[Any, tuple[float, float, float, float]] | None = None,
+    positions: Mapping[Any, Point],
+    boxes: Mapping[Any, Box] | None = None,
 ) -> tuple[int, int]:
     """``(crossings, through)``: pairs of straight links that cross, and links that pass
     through the box of a node they do not end at.
@@ -156,16 +159,17 @@ def crossings(
             ):
                 count += 1
     through = 0
-    for a, b in pairs if boxes else ():
-        for n, box in boxes.items():
-            if n not in (a, b) and _through_box(positions[a], positions[b], box):
-                through += 1
+    if boxes:
+        for a, b in pairs:
+            for n, box in boxes.items():
+                if n not in (a, b) and _through_box(positions[a], positions[b], box):
+                    through += 1
     return count, through
 
 
 def _extents(
     G: nx.MultiDiGraph, leverage: Mapping[str, int], fonts: Mapping[str, int]
-) -> dict[str, tuple]:
+) -> dict[str, Extent]:
     out = {}
     for n, a in G.nodes(data=True):
         cls = a.get("type", "")

@@ -245,13 +245,14 @@ def render_map(
 
 @functools.cache
 def _index_words() -> dict[str, list[str]]:
-    return json.loads((WEB_DIR / "index.json").read_text(encoding="utf-8"))
+    words: dict[str, list[str]] = json.loads((WEB_DIR / "index.json").read_text(encoding="utf-8"))
+    return words
 
 
 def index_html(
     model: ChainModel,
     entries: list[dict[str, Any]],
-    classes: Counter,
+    classes: Counter[str],
     statistics: list[dict[str, Any]],
     outputs: Sequence[tuple[str, str, str]] = (),
 ) -> str:

@@ -120,8 +120,10 @@ def write_maps(graph: Graph | Backend, out_dir: str | Path) -> dict[str, Path]:
     return {name.removesuffix(".html"): Path(out_dir) / name for name in contents}
 
 
-def _words(key: str, **values: str) -> list[str]:
-    return [re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], t) for t in _index_words()[key]]
+def _words(key: str, **values: str) -> tuple[str, str]:
+    """The English and Chinese of ``key`` (``index.json``), ``{name}`` filled in from ``values``."""
+    en, zh = (re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], t) for t in _index_words()[key])
+    return en, zh
 
 
 def map_files(
@@ -146,7 +148,7 @@ def map_files(
         used.add(slug)
         sub = challenge_subgraph(whole, model, iri)
         en, zh = whole.nodes[iri].get("label_en", ""), whole.nodes[iri].get("label_zh", "")
-        title = [_words("challengePage", label=label)[i] for i, label in enumerate((en, zh))]
+        title = (_words("challengePage", label=en)[0], _words("challengePage", label=zh)[1])
         pages[f"maps/{slug}"] = MapPage(sub, *title, home="../index.html")
         entries.append(_entry(f"maps/{slug}.html", *title, sub))
     actors = actors_subgraph(whole, model)

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -96,7 +96,8 @@ def node_key(iri: str) -> str:
 @functools.cache
 def ui_strings() -> dict[str, list[str]]:
     """The page's own words, ``{key: [en, zh]}`` (``kg/web/ui.json``)."""
-    return json.loads((WEB_DIR / "ui.json").read_text(encoding="utf-8"))
+    words: dict[str, list[str]] = json.loads((WEB_DIR / "ui.json").read_text(encoding="utf-8"))
+    return words
 
 
 def sections(backend: Backend) -> dict[str, dict[str, str]]:
@@ -108,7 +109,7 @@ def sections(backend: Backend) -> dict[str, dict[str, str]]:
     return {n: {"en": t.get("en", ""), "zh": t.get("zh", "")} for n, t in out.items()}
 
 
-def figures(backend: Backend) -> dict[str, list[dict[str, str]]]:
+def figures(backend: Backend) -> dict[str, list[dict[str, Any]]]:
     """The figures the paper cites in support of each node (observations that substantiate
     it): indicator, period, value, unit (labels in both languages), section and quote."""
     rows = backend.query(_FIGURES_QUERY).rows
@@ -128,12 +129,12 @@ def figures(backend: Backend) -> dict[str, list[dict[str, str]]]:
         if quote is not None:
             entry["quotes"].add((str(section), str(quote)))
     out: dict[str, list[dict[str, Any]]] = {}
-    for (node, _), e in sorted(
+    for (iri, _), e in sorted(
         found.items(),
         key=lambda kv: (kv[0][0], kv[1]["indicator"]["en"], kv[1]["period"], kv[1]["value"]),
     ):
         quotes = sorted(e.pop("quotes"), key=lambda q: (section_key(q[0]), q[1]))
-        out.setdefault(node, []).append({**e, "quotes": quotes})
+        out.setdefault(iri, []).append({**e, "quotes": quotes})
     return out
 
 
@@ -211,7 +212,7 @@ def map_payload(
     predicates = sorted({k for _, _, k in edge_list})
     pred_index = {p: i for i, p in enumerate(predicates)}
 
-    def both(f, *args) -> list[int]:
+    def both(f: Callable[..., str], *args: str) -> list[int]:
         return [strings(f(*args, lang=lang)) for lang in ("en", "zh")]
 
     def class_row(c: str) -> list[Any]:
@@ -233,7 +234,7 @@ def map_payload(
         forwards = [strings(model.reading(p, along=along, lang=lang)) for lang in ("en", "zh")]
         return [p, *forwards, role, int(along)]
 
-    def quotes(evidence: list[dict] | None) -> list[int]:
+    def quotes(evidence: list[dict[str, Any]] | None) -> list[int]:
         flat: list[int] = []
         for item in evidence or []:
             flat += [strings(str(item.get("section", ""))), strings(str(item.get("quote", "")))]
