@@ -9,12 +9,14 @@ BIN     = $(VENV)/bin
 run: $(VENV)/.installed
 	$(BIN)/kg build
 
-test: $(VENV)/.installed-test
-	$(BIN)/ruff check .
+test: lint
 	$(BIN)/pytest
 
+# style, format and types: ruff and mypy --strict on kg/ (settings in pyproject.toml)
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 
 # the quick benchmarks (a few minutes); bench-scale below is the long one
 bench: $(VENV)/.installed-test
