@@ -78,7 +78,8 @@ def test_inferred_links_carry_their_rationale(kg_graph, chain_view, data):
         (str(s), str(o)): str(why)
         for s, o, why in kg_graph.query(
             """SELECT ?s ?o ?why WHERE { ?l cbec:linkSubject ?s ; cbec:linkObject ?o ;
-                 cbec:assertion cbec:Inferred ; cbec:rationale ?why }"""
+                 cbec:assertion cbec:Inferred ; cbec:rationale ?why
+                 FILTER(LANGMATCHES(LANG(?why), "en")) }"""
         )
     }
     keys = [data["s"][row[0]] for row in data["n"]]

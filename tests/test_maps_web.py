@@ -135,7 +135,8 @@ def test_links_carry_evidence_and_inferred_ones_their_rationale(
     curator's rationale (from the RDF's cbec:rationale)."""
     rows = kg_graph.query(
         """SELECT ?s ?o ?why WHERE { ?l cbec:linkSubject ?s ; cbec:linkObject ?o ;
-             cbec:assertion cbec:Inferred ; cbec:rationale ?why }"""
+             cbec:assertion cbec:Inferred ; cbec:rationale ?why
+                 FILTER(LANGMATCHES(LANG(?why), "en")) }"""
     )
     inferred = {(str(s), str(o)): str(why) for s, o, why in rows}
     s, o = next((s, o) for s, o in sorted(inferred) if s in chain_view and o in chain_view)

@@ -226,18 +226,19 @@ def layered_layout(
             placed_map.update({i: (x, y + gap) for i, (x, y) in placed_map.items() if i in rest})
         else:
             placed_map = arrange(list(range(len(nodes))), pairs, ext, column, VIEW)
-        placed = [placed_map[i] for i in range(len(nodes))]
+        # counted on the positions drawn (rounded), so the figures are those of the map
+        positions = centred(nodes, [placed_map[i] for i in range(len(nodes))])
+        drawn = {i: positions[n] for i, n in enumerate(nodes)}
         boxes = {
             i: (px - ext[i][0] / 2, py - ext[i][1], px + ext[i][0] / 2, py + ext[i][2])
-            for i, (px, py) in enumerate(placed)
+            for i, (px, py) in drawn.items()
         }
         if len(pairs) <= SEARCH_MAX_EDGES:
-            cross, through = crossings(pairs, dict(enumerate(placed)), boxes)
+            cross, through = crossings(pairs, drawn, boxes)
         else:  # too many links to count pairs of them: the first order, uncounted
             cross = through = -1
         tried[tail] = (cross, through)
         if best is None or cross + through < best.crossings + best.through:
-            positions = centred(nodes, placed)
             box = (
                 min(positions[n][0] - ext[i][0] / 2 for i, n in enumerate(nodes)),
                 min(positions[n][1] - ext[i][1] for i, n in enumerate(nodes)),
