@@ -54,9 +54,13 @@ def chain_view(kg_graph):
     return project(kg_graph, "chain")
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """One headless system Chromium for the whole session."""
+    """One headless system Chromium per test module.
+
+    Playwright's sync API keeps an event loop running in the main thread while the browser is
+    open; closing it at the end of the module keeps that loop out of other modules' tests.
+    """
     from mapbrowser import unavailable
 
     from kg.maps import BrowserUnavailable, chromium

@@ -2,13 +2,38 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import os
+import threading
 from pathlib import Path
 
 DATA = Path(__file__).parent / "data"
 REPO = Path(__file__).resolve().parent.parent
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+def run_async(coro):
+    """Run a coroutine to its end in a thread of its own and return its result.
+
+    ``asyncio.run`` refuses to start in a thread whose event loop is running, and Playwright's
+    sync API keeps one running in the main thread while a browser is open; a thread of its own
+    makes a test independent of which tests ran before it.
+    """
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["value"] = asyncio.run(coro)
+        except BaseException as exc:  # re-raised in the caller's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["value"]
 
 
 def tree_hashes(folder: Path) -> dict[str, str]:

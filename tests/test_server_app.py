@@ -13,6 +13,7 @@ import json
 import urllib.parse
 
 import pytest
+from helpers import run_async
 
 from kg import server_app
 from kg.query import named_queries
@@ -60,7 +61,7 @@ def call(app, method, path, query="", headers=(), body=b"", chunks=None):
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    run_async(app(scope, receive, send))
     if not sent:
         return None
     start, answer = sent
@@ -264,7 +265,7 @@ def test_lifespan_is_acknowledged():
     async def send(message):
         sent.append(message)
 
-    asyncio.run(app({"type": "lifespan"}, receive, send))
+    run_async(app({"type": "lifespan"}, receive, send))
     assert [m["type"] for m in sent] == [
         "lifespan.startup.complete",
         "lifespan.shutdown.complete",

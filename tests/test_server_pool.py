@@ -13,6 +13,7 @@ import os
 import time
 
 import pytest
+from helpers import run_async
 
 from kg.backends import load_store
 from kg.server_pool import Busy, QueryTimedOut, WorkerPool, store_identity
@@ -66,10 +67,10 @@ def test_answers_come_from_worker_processes(store):
     try:
         (worker,) = pool.all
         assert worker.process.pid != os.getpid() and worker.process.is_alive()
-        reply = asyncio.run(pool.run((ASK, "*/*", [], 100)))
+        reply = run_async(pool.run((ASK, "*/*", [], 100)))
         assert reply[:2] == ("ok", "application/sparql-results+json")
         assert json.loads(reply[2]) == {"head": {}, "boolean": True} and reply[3:] == (False, 1)
-        assert count_of(asyncio.run(pool.run(request(COUNT)))) == N
+        assert count_of(run_async(pool.run(request(COUNT)))) == N
         assert pool.replaced == 0
     finally:
         pool.close()
@@ -89,7 +90,7 @@ def test_past_the_time_limit_the_worker_is_replaced(store):
             elapsed = time.monotonic() - start
             return elapsed, await pool.run(request(COUNT))  # waits for the new worker
 
-        elapsed, reply = asyncio.run(scenario())
+        elapsed, reply = run_async(scenario())
         assert 1.0 <= elapsed < 15
         assert count_of(reply) == N
         assert pool.replaced == 1 and first not in pool.all
@@ -119,7 +120,7 @@ def test_a_full_queue_is_busy_at_once_and_a_long_wait_is_busy_too(store):
             pool.queue_wait = 60.0
             return refused_in, await pool.run(request(COUNT))  # from the replacement worker
 
-        refused_in, reply = asyncio.run(scenario())
+        refused_in, reply = run_async(scenario())
         assert refused_in < 0.2 and count_of(reply) == N
         assert pool.replaced == 1  # only the heavy query's worker; waiting stops no worker
     finally:
@@ -130,13 +131,13 @@ def test_a_replaced_store_is_served_by_every_worker_at_once(tmp_path):
     path = write_store(tmp_path / "kg.store", 1)
     pool = WorkerPool(path, size=2, timeout=30.0)
     try:
-        assert count_of(asyncio.run(pool.run(request(COUNT)))) == 1
+        assert count_of(run_async(pool.run(request(COUNT)))) == 1
         write_store(path, 5)
 
         async def many():
             return await asyncio.gather(*(pool.run(request(COUNT)) for _ in range(6)))
 
-        assert [count_of(r) for r in asyncio.run(many())] == [5] * 6
+        assert [count_of(r) for r in run_async(many())] == [5] * 6
         assert pool.generation == 1
     finally:
         pool.close()
