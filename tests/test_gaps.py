@@ -103,6 +103,16 @@ def test_what_the_paper_leaves_without_remedy(paper):
     assert len(paper["problems_without_remedy"]) == 6  # one row each: no duplicates
 
 
+def test_countermeasures_without_trend_in_the_paper(paper):
+    # only the brand countermeasure supports a trend itself (export branding); credit
+    # supervision does through its actions (full online trading, quality and safety
+    # supervision, cross-border e-payment), diversified platforms through its platform action;
+    # none of the talent countermeasure's eight actions supports a trend (read off
+    # countermeasures.ttl by hand)
+    found = [row["countermeasure"]["curie"] for row in paper["countermeasures_without_trend"]]
+    assert found == ["id:countermeasure-talent"]
+
+
 def test_a_new_unaddressed_cause_is_reported(runner, tmp_path):
     extra = tmp_path / "gap.ttl"
     extra.write_text((DATA / "gap-cause.ttl").read_text())
