@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from rdflib import BNode, Graph
@@ -76,3 +79,45 @@ def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path, monkeypat
     assert calls, "the data is flushed to disk before the rename"
     assert target.read_text() == "old content"
     assert sorted(os.listdir(tmp_path)) == ["out.txt"]  # no temporary file left behind
+
+
+def test_a_reader_of_the_old_file_never_sees_the_new_one(tmp_path):
+    # the new version is a new file renamed over the old name: a reader that opened the old
+    # file keeps reading the old bytes whole (a write in place would change them under it)
+    target = tmp_path / "kg.nt"
+    atomic_write(target, "old content\n")
+    inode = target.stat().st_ino
+    with open(target, "rb") as reader:
+        atomic_write(target, "new content\n" * 1000)
+        assert reader.read() == b"old content\n"
+    assert target.read_bytes() == b"new content\n" * 1000
+    assert target.stat().st_ino != inode
+
+
+def test_a_full_disk_midway_leaves_the_old_file_whole(tmp_path):
+    # a file-size limit (RLIMIT_FSIZE) makes the kernel refuse the write after 64 KiB, as a
+    # full disk would, whatever call writes the data: the old file stays as it was
+    target = tmp_path / "kg.nt"
+    old = "old content\n" * 100
+    target.write_text(old)
+    code = textwrap.dedent(
+        """
+        import resource, signal, sys
+        from kg.errors import KGError
+        from kg.serialize import atomic_write
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+        resource.setrlimit(resource.RLIMIT_FSIZE, (65536, 65536))
+        try:
+            atomic_write(sys.argv[1], "x" * 200_000)
+        except KGError as exc:
+            print(exc)
+            sys.exit(3)
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(target)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 3, done.stdout + done.stderr
+    assert "cannot write" in done.stdout and "too large" in done.stdout.lower()
+    assert target.read_text() == old
+    assert sorted(os.listdir(tmp_path)) == ["kg.nt"]
