@@ -7,6 +7,8 @@ under CI. Expectations come from the RDF (SPARQL) or the projection, never from 
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -181,6 +183,51 @@ def test_every_page_is_self_contained(maps):
         assert "sourceMappingURL" not in text, name
         if name != "index":
             assert [s.get("type") for s in parsed.scripts] == ["application/json", None, None]
+
+
+def _csp_directives(text: str) -> dict[str, list[str]]:
+    parsed = _Assets()
+    parsed.feed(text)
+    assert parsed.csp, "no Content-Security-Policy meta tag"
+    directives = {}
+    for part in parsed.csp.split(";"):
+        name, *values = part.split()
+        assert name not in directives, f"{name} given twice"
+        directives[name] = values
+    return directives
+
+
+def _inline_scripts(text: str) -> list[tuple[str, str]]:
+    """(type attribute, exact text) of every inline script element, in page order."""
+    return [
+        (re.search(r'type="([^"]*)"', attrs).group(1) if "type=" in attrs else "", body)
+        for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", text, re.S | re.I)
+    ]
+
+
+def test_csp_allows_exactly_the_inlined_scripts(maps, evil):
+    # the browser runs an inline script only if the base64 SHA-256 of its exact text is listed
+    # in script-src: each executable script of a page must be listed, and nothing else (no
+    # 'unsafe-inline', no host, no hash of a script the page does not hold); the JSON data
+    # block is not executed and needs no hash
+    pages = {**maps, **{f"evil/{k}": v for k, v in evil[1].items()}}
+    for name, path in pages.items():
+        text = path.read_text(encoding="utf-8")
+        directives = _csp_directives(text)
+        assert directives["default-src"] == ["'none'"], name
+        executable = [body for kind, body in _inline_scripts(text) if kind != "application/json"]
+        hashes = {
+            "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
+            for b in executable
+        }
+        if name.endswith("index"):
+            assert executable == [], name
+            assert directives.get("script-src", ["'none'"]) == ["'none'"], name
+        else:
+            assert len(executable) == 2, name  # vis-network and map.js
+            assert sorted(directives["script-src"]) == sorted(hashes), name
+        loose = [v for k, vs in directives.items() if k != "style-src" for v in vs if "unsafe" in v]
+        assert loose == [], name
 
 
 def test_index_links_every_map_and_nothing_else(maps):
