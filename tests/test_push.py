@@ -10,6 +10,7 @@ import contextlib
 import socket
 import threading
 import urllib.parse
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -21,7 +22,7 @@ from kg.api import KnowledgeGraph
 from kg.backends import EndpointBackend
 from kg.build import build
 from kg.cli import main
-from kg.push import PushFailed, push, temporary_graph
+from kg.push import FileStats, PushFailed, compare, push, temporary_graph
 from kg.query import coerce_params, named_queries, run_query
 from kg.synth import synth
 
@@ -369,6 +370,46 @@ def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
     with pytest.raises(PushFailed, match=r"the temporary graph holds \d+ triples, the file \d+"):
         push(kg_nt, virtuoso.update_url, target, user="dba", password="dba")
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
+
+
+def test_compare_reports_a_short_total_first():
+    """The totals are compared before the predicates (no store needed): 3 triples in the file
+    (2 of urn:p, 1 of urn:q), 2 in the store (1 of each); the same counts agree."""
+    file = FileStats(3, Counter({"urn:p": 2, "urn:q": 1}))
+    short = FileStats(2, Counter({"urn:p": 1, "urn:q": 1}))
+    extra = FileStats(4, Counter({"urn:p": 3, "urn:q": 1}))
+    assert compare(file, short) == (
+        [
+            "the temporary graph holds 2 triples, the file 3",
+            "<urn:p>: 1 triple(s) in the store, 2 in the file",
+        ],
+        [],
+    )
+    assert compare(file, extra)[0][0] == "the temporary graph holds 4 triples, the file 3"
+    assert compare(file, FileStats(3, Counter({"urn:p": 2, "urn:q": 1}))) == ([], [])
+
+
+def test_a_move_that_loses_triples_fails_the_push(virtuoso, kg_nt, pushed, monkeypatch):
+    """A store that loses a triple while moving the temporary graph onto the target: the count
+    of the target after the move is checked against the file's (the push cannot undo it, but
+    must not report success)."""
+    from kg import push as push_module
+
+    target = GRAPH + "/lossy-move"
+    lines = [line for line in kg_nt.read_text(encoding="utf-8").splitlines() if line.strip()]
+    victim = next(line for line in lines if line.endswith("> ."))  # an IRI object
+    real = push_module.Store.update
+
+    def lossy(self, text):
+        real(self, text)
+        if text.startswith("MOVE GRAPH"):
+            real(self, f"DELETE DATA {{ GRAPH <{target}> {{ {victim} }} }}")
+
+    monkeypatch.setattr(push_module.Store, "update", lossy)
+    expected = rf"holds {len(lines) - 1} triples after the push, expected {len(lines)}$"
+    with pytest.raises(PushFailed, match=expected):
+        push(kg_nt, virtuoso.update_url, target, user="dba", password="dba")
+    assert count(virtuoso, target) == len(lines) - 1
 
 
 def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, pushed, runner):
