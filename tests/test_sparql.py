@@ -31,6 +31,16 @@ def test_syntax_error_gives_line_column_and_caret():
     assert lines[2].index("^") == lines[1].index("}")
 
 
+def test_syntax_error_on_the_line_after_a_cut_off_clause():
+    # "?s ?p" lacks its object: the parser meets "}" where the object should be, the first
+    # character of line 3 (counted by hand), not the start of the clause on line 2
+    with pytest.raises(InputError) as err:
+        query_form("SELECT ?s WHERE {\n  ?s ?p \n}")
+    lines = str(err.value).splitlines()
+    assert lines[0].startswith("SPARQL syntax error at line 3, column 1: ")
+    assert lines[1:] == ["  }", "  ^"]
+
+
 @pytest.mark.parametrize(
     "update",
     [
