@@ -69,7 +69,7 @@ def test_nesting_past_the_limit_is_400_and_at_the_limit_runs(store):
     assert message.startswith(f"query nested too deeply ({MAX_DEPTH + 1} levels of ")
     assert f"at most {MAX_DEPTH}" in message
     fits = "SELECT * WHERE " + "{ " * MAX_DEPTH + "?s ?p ?o " + "} " * MAX_DEPTH
-    kind, media, body, truncated, count = handle(store, request(fits))
+    kind, media, _body, truncated, count = handle(store, request(fits))
     assert (kind, media, truncated, count) == (
         "ok",
         "application/sparql-results+json",
@@ -80,7 +80,7 @@ def test_nesting_past_the_limit_is_400_and_at_the_limit_runs(store):
 
 def test_brackets_inside_strings_and_iris_do_not_count(store):
     text = 'SELECT ?s WHERE { ?s ?p ?o FILTER(STR(?o) != "' + "{(" * 40 + '") }'
-    kind, _, body, _, count = handle(store, request(text))
+    kind, _, _body, _, count = handle(store, request(text))
     assert (kind, count) == ("ok", 2)
 
 
@@ -123,7 +123,7 @@ def test_a_cut_answer_falls_back_to_a_format_that_marks_it(store):
     # client accepts it; with Accept: text/csv alone the answer is refused
     assert (kind, status) == ("error", 406)
     assert message.startswith("the answer has more than 1 results (the server's --max-results)")
-    kind, media, body, truncated, count = handle(
+    kind, media, body, truncated, _count = handle(
         store, request(text, "text/csv, application/sparql-results+json;q=0.5", limit=1)
     )
     assert (kind, media, truncated) == ("ok", "application/sparql-results+json", True)
