@@ -211,3 +211,84 @@ def test_iri_parameter_of_the_wrong_class(runner):
     )
     assert result.exit_code == 2
     assert "is a cbec:Trend, not a cbec:Challenge" in result.output
+
+
+# --- named queries with answers worked out by hand from the Turtle (not only agreement
+# between backends, which test_backends checks) ---------------------------------------------
+
+
+def _named(kg_store, name: str, **params) -> list[dict]:
+    query = get_named_query(name)
+    from kg.namespaces import curie
+
+    result = run_query(kg_store, query.text, coerce_params(params, query, kg_store))
+    return [
+        {
+            var: None if t is None else curie(str(t)) if isinstance(t, URIRef) else str(t)
+            for var, t in zip(result.variables, row, strict=True)
+        }
+        for row in result.rows
+    ]
+
+
+@pytest.fixture(scope="module")
+def built():
+    """The KG as the build publishes it: inverses materialised and figures flagged."""
+    from kg.api import KnowledgeGraph
+
+    return KnowledgeGraph.open().backend
+
+
+def test_countermeasure_actions_by_hand(built):
+    # countermeasures.ttl: the talent countermeasure's eight actions, cbec:order 1–8
+    rows = _named(built, "countermeasure-actions", countermeasure="id:countermeasure-talent")
+    assert [(r["action"], r["order"]) for r in rows] == [
+        ("id:action-practice-oriented-teaching", "1"),
+        ("id:action-more-practical-courses", "2"),
+        ("id:action-industry-awareness", "3"),
+        ("id:action-learning-through-competitions", "4"),
+        ("id:action-university-enterprise-cooperation", "5"),
+        ("id:action-talent-exchange-programmes", "6"),
+        ("id:action-international-talent-cooperation", "7"),
+        ("id:action-market-incentives", "8"),
+    ]
+    assert {r["countermeasure"] for r in rows} == {"id:countermeasure-talent"}
+
+
+def test_actions_by_actor_by_hand(built):
+    # countermeasures.ttl: customs is responsible for two actions of the credit and supervision
+    # countermeasure, both links stated
+    rows = _named(built, "actions-by-actor", actor="id:actor-customs")
+    assert [(r["remedy"], r["countermeasure"], r["stated"]) for r in rows] == [
+        ("id:action-customs-clearance-process", "id:countermeasure-credit-supervision", "true"),
+        ("id:action-customs-supervision", "id:countermeasure-credit-supervision", "true"),
+    ]
+
+
+def test_inconsistent_figures_by_hand(built):
+    # the one mismatch of test_checks: growth 39.2 % in 2020 against 7981 (2019) and 10850
+    # (2020); one row per figure, each with a quote that prints its value
+    rows = _named(built, "inconsistent-figures")
+    assert len({r["flag"] for r in rows}) == 1
+    assert sorted((r["observation"], r["indicator"], r["period"], r["value"]) for r in rows) == [
+        ("id:obs-export-growth-2020", "id:indicator-cbec-export-growth", "2020", "39.2"),
+        ("id:obs-export-value-2019", "id:indicator-cbec-export-value", "2019", "7981"),
+        ("id:obs-export-value-2020", "id:indicator-cbec-export-value", "2020", "10850"),
+    ]
+    for r in rows:
+        assert r["value"] in r["quote"]
+        # 10850 / 7981 − 1 = 35.95 %
+        assert (
+            "reported 39.2%, recomputed 35.95% from 7981 (2019) and 10850 (2020)"
+            in (r["explanation"])
+        )
+
+
+def test_link_status_summary_by_hand(built):
+    # `grep -c "cbec:assertion cbec:Stated"` over kg/data/xiang/*.ttl: 25 + 94 + 20 + 10 + 21;
+    # `cbec:Inferred`: 5 + 24 + 1
+    rows = _named(built, "link-status-summary")
+    totals: dict[str, int] = {}
+    for r in rows:
+        totals[r["mode"]] = totals.get(r["mode"], 0) + int(r["links"])
+    assert totals == {"cbec:Stated": 170, "cbec:Inferred": 30}
