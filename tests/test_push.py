@@ -97,6 +97,64 @@ def rows_of(result) -> list:
     return sorted(tuple(normal(t) for t in row) for row in result.rows)
 
 
+# --- the file and the names, without a store (these run first: a mutant they kill never
+# starts Virtuoso) --------------------------------------------------------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_scan_counts_by_hand(tmp_path):
+    from kg.push import scan
+
+    path = tmp_path / "t.nt"
+    path.write_text(
+        "<urn:a> <urn:p> <urn:b> .\n"
+        "# a comment\n"
+        '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<urn:a> <urn:q> "x" .\n'
+        '<urn:b> <urn:q> "y"@en .\n'
+        '<urn:c> <urn:q> "y"@en .\n',
+        encoding="utf-8",
+    )
+    stats = scan(path)
+    assert stats.triples == 5
+    assert stats.predicates == Counter({"urn:p": 2, "urn:q": 3})
+    lang = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+    assert stats.datatypes == Counter(
+        {("urn:p", XSD + "integer"): 1, ("urn:q", XSD + "string"): 1, ("urn:q", lang): 2}
+    )
+
+
+def test_scan_refuses_what_cannot_be_pushed(tmp_path):
+    from kg.errors import InputError
+    from kg.push import scan
+
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> "open .\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.nt:2: "):
+        scan(broken)
+    blank = tmp_path / "blank.nt"
+    blank.write_text("_:x <urn:p> <urn:b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"blank\.nt: blank node in .*push needs skolemised"):
+        scan(blank)
+    with pytest.raises(InputError, match=r"missing\.nt: cannot read"):
+        scan(tmp_path / "missing.nt")
+
+
+def test_names_and_terms_of_a_push():
+    from kg.errors import InputError
+    from kg.push import _iri, _literal, count_triples_text, lock_graph
+
+    assert temporary_graph("urn:g") == "urn:g#kg-push-tmp"
+    assert temporary_graph("urn:g#part", "abc") == "urn:g#kg-push-tmp-abc"
+    assert lock_graph("urn:g#part") == "urn:g#kg-push-lock"
+    assert count_triples_text("<a> <b> <c> .\n\n  # x\n <d> <e> <f> .\n") == 2
+    assert _iri("urn:g") == "<urn:g>"
+    with pytest.raises(InputError, match="not a valid IRI: 'urn:a> DROP ALL'"):
+        _iri("urn:a> DROP ALL")
+    assert _literal('a "b"\n') == '"a \\"b\\"\\n"'
+
+
 @pytest.fixture(scope="module")
 def pushed(virtuoso, kg_nt):
     return push(kg_nt, virtuoso.update_url, GRAPH, user="dba", password="dba")
