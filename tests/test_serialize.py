@@ -121,3 +121,122 @@ def test_a_full_disk_midway_leaves_the_old_file_whole(tmp_path):
     assert "cannot write" in done.stdout and "too large" in done.stdout.lower()
     assert target.read_text() == old
     assert sorted(os.listdir(tmp_path)) == ["kg.nt"]
+
+
+# --- replacing an output folder as a whole ---------------------------------------------------
+
+
+def _folder(root, files: dict[str, str]):
+    for name, text in files.items():
+        (root / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / name).write_text(text)
+    return root
+
+
+def _contents(root) -> dict[str, str]:
+    return {str(p.relative_to(root)): p.read_text() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def test_publish_replaces_what_builds_write_and_carries_the_rest_over(tmp_path):
+    from kg.serialize import publish_folder, staging_folder
+
+    out = _folder(
+        tmp_path / "outputs",
+        {
+            "kg.nt": "old",
+            "maps/map.html": "old map",
+            "maps/stale.html": "a map the new build no longer draws",
+            "export.graphml": "a user's export",
+            "mine/notes.txt": "a user's notes",
+        },
+    )
+    (out / "link").symlink_to("export.graphml")
+    staging = staging_folder(out)
+    assert staging.parent == tmp_path and staging.name.startswith(".outputs.build-")
+    assert list(staging.iterdir()) == []
+    _folder(staging, {"kg.nt": "new", "maps/map.html": "new map"})
+    publish_folder(staging, out, owned={"kg.nt", "maps"})
+    assert _contents(out) == {
+        "export.graphml": "a user's export",
+        "kg.nt": "new",
+        "link": "a user's export",
+        "maps/map.html": "new map",
+        "mine/notes.txt": "a user's notes",
+    }
+    assert (out / "link").is_symlink() and os.readlink(out / "link") == "export.graphml"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]  # nothing left beside it
+
+
+def test_publish_into_a_new_folder_and_refuses_a_file(tmp_path):
+    from kg.serialize import publish_folder, staging_folder
+
+    out = tmp_path / "fresh"
+    staging = staging_folder(out)
+    _folder(staging, {"kg.nt": "new"})
+    publish_folder(staging, out, owned={"kg.nt"})
+    assert _contents(out) == {"kg.nt": "new"}
+    blocker = tmp_path / "afile"
+    blocker.write_text("x")
+    staging = staging_folder(blocker)
+    _folder(staging, {"kg.nt": "new"})
+    with pytest.raises(KGError, match=r"afile exists and is not a folder"):
+        publish_folder(staging, blocker, owned={"kg.nt"})
+    assert blocker.read_text() == "x"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["afile", "fresh"]  # staging removed
+
+
+def test_publish_through_a_symlinked_output_folder(tmp_path):
+    from kg.serialize import publish_folder, staging_folder
+
+    real = _folder(tmp_path / "real", {"kg.nt": "old", "keep.txt": "kept"})
+    (tmp_path / "outputs").symlink_to(real)
+    staging = staging_folder(tmp_path / "outputs")
+    _folder(staging, {"kg.nt": "new"})
+    publish_folder(staging, tmp_path / "outputs", owned={"kg.nt"})
+    assert (tmp_path / "outputs").is_symlink()
+    assert _contents(tmp_path / "outputs") == {"keep.txt": "kept", "kg.nt": "new"}
+
+
+def test_publish_falls_back_to_two_renames_where_exchange_is_missing(tmp_path, monkeypatch):
+    import kg.serialize as serialize
+
+    out = _folder(tmp_path / "outputs", {"kg.nt": "old", "keep.txt": "kept"})
+    monkeypatch.setattr(serialize, "_exchange", lambda a, b: False)
+    staging = serialize.staging_folder(out)
+    _folder(staging, {"kg.nt": "new"})
+    serialize.publish_folder(staging, out, owned={"kg.nt"})
+    assert _contents(out) == {"keep.txt": "kept", "kg.nt": "new"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
+
+
+def test_write_files_writes_every_file_and_makes_folders(tmp_path):
+    from kg.serialize import write_files
+
+    write_files(tmp_path / "o", {"b/c.txt": "c", "a.txt": b"a"})
+    assert _contents(tmp_path / "o") == {"a.txt": "a", "b/c.txt": "c"}
+
+
+def test_atomic_write_keeps_the_umask_permissions(tmp_path):
+    old = os.umask(0o027)
+    try:
+        atomic_write(tmp_path / "f.txt", "x")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "f.txt").stat().st_mode & 0o777 == 0o640
+
+
+def test_a_failed_swap_keeps_the_old_folder_and_removes_the_new(tmp_path, monkeypatch):
+    import kg.serialize as serialize
+
+    out = _folder(tmp_path / "outputs", {"kg.nt": "old"})
+
+    def refuse(a, b):
+        raise OSError(13, "Permission denied")
+
+    monkeypatch.setattr(serialize, "_exchange", refuse)
+    staging = serialize.staging_folder(out)
+    _folder(staging, {"kg.nt": "new"})
+    with pytest.raises(KGError, match=r"cannot replace .*outputs: Permission denied"):
+        serialize.publish_folder(staging, out, owned={"kg.nt"})
+    assert _contents(out) == {"kg.nt": "old"}
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
