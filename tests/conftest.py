@@ -15,10 +15,17 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+#: Parsed once per process: `make mutation` runs a pytest session per mutant in forks of one
+#: process, which inherit this instead of parsing the KG again.
+_PARSED: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def kg_graph():
     """Ontology + embedded data, without materialised inverses (do not mutate)."""
-    return load_graph()
+    if "kg" not in _PARSED:
+        _PARSED["kg"] = load_graph()
+    return _PARSED["kg"]
 
 
 @pytest.fixture(scope="session")
