@@ -276,3 +276,30 @@ def test_unknown_term_suggests(runner):
     result = runner.invoke(main, ["trace", "brand bilding"])
     assert result.exit_code == 2
     assert "no node matches 'brand bilding'; did you mean:" in result.output
+
+
+def test_an_actor_traces_the_same_without_materialised_inverses():
+    # the actor is only ever the object of cbec:responsibleActor: without the inverse triples
+    # (cbec:responsibleFor) the walk must still find what it is responsible for
+    t = trace(MemoryBackend(fixture_graph(TREE)), "Marketplace")
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m2"],
+        "actions": ["a3"],
+        "trends": ["t2"],
+        "actors": ["plat"],
+    }
+
+
+def test_links_are_those_among_the_traced_nodes(tree):
+    # "Unfilled posts" (e2) comes of c4, beneath h2: of the fixture's link records only
+    # h2 hasCause c4 lies among them (h2 hasCause c3 leads out of the trace; e2 hasCause c4 has
+    # no record)
+    t = trace(tree, "Unfilled posts")
+    assert [
+        (lk["source"].removeprefix(FX), lk["predicate"], lk["target"].removeprefix(FX))
+        for lk in t["links"]
+    ] == [("h2", "cbec:hasCause", "c4")]
+    assert t["links"][0]["stated"] is True
