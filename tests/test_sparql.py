@@ -54,3 +54,50 @@ def test_syntax_error_on_the_line_after_a_cut_off_clause():
 def test_updates_are_refused(update):
     with pytest.raises(InputError, match=r"updates .* are not allowed"):
         query_form(update)
+
+
+def test_service_is_refused_unless_allowed():
+    from kg.sparql import SERVICE_REFUSED, check_query
+
+    text = "SELECT * WHERE { ?s ?p ?o OPTIONAL { SERVICE <http://127.0.0.1:9/> { ?s ?q ?r } } }"
+    with pytest.raises(InputError) as err:
+        check_query(text)
+    assert str(err.value) == SERVICE_REFUSED
+    assert check_query(text, allow_service=True) == "SELECT"
+    assert check_query("ASK { ?s ?p ?o }") == "ASK"
+
+
+@pytest.mark.parametrize(
+    ("text", "depth"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", 1),
+        ('SELECT * WHERE { FILTER(STR(?x) = "((((") }', 3),
+        ("SELECT * WHERE { ?s ?p ?o } # {{{{ ((((", 1),
+        ("SELECT * WHERE { ?s ?p '''{{\n(('''  }", 1),
+        ('SELECT * WHERE { ?s ?p """[[[""" }', 1),
+        ("SELECT * WHERE { ?s <urn:a(b)> [ ?p (1 2) ] }", 3),
+        ("}}} SELECT * WHERE { { } }", 2),  # stray closing brackets never go below zero
+        ("SELECT * WHERE { ?s ?p 'it\\'s {' }", 1),
+    ],
+)
+def test_nesting_depth_by_hand(text, depth):
+    from kg.sparql import check_nesting
+
+    assert check_nesting(text) == depth
+
+
+def test_nesting_past_the_limit_names_the_depth():
+    from kg.sparql import MAX_DEPTH, check_nesting
+
+    assert check_nesting("{" * 3, limit=3) == 3
+    with pytest.raises(InputError) as err:
+        check_nesting("{" * 4, limit=3)
+    assert str(err.value) == (
+        f"query nested too deeply (4 levels of {{ }}, ( ) or [ ]; at most {MAX_DEPTH}): flatten it"
+    )
+
+
+@pytest.mark.parametrize("text", ["", "   \n\t", "# only a comment\n  # another"])
+def test_empty_text_is_named_as_such(text):
+    with pytest.raises(InputError, match=r"^empty query: the text holds no SPARQL"):
+        query_form(text)
