@@ -332,3 +332,91 @@ def test_trends_supported_match_the_competency_answer(built):
         (e["remedy"], e["trend"], e["stated"]) for e in _expected_csv("cq19-trend-support-links")
     }
     assert supports == expected and len(expected) == 7
+
+
+# --- turning --param values into RDF terms, by hand ------------------------------------------
+
+CBEC_NS = "https://w3id.org/cbec-kg/ontology#"
+XSD_NS = "http://www.w3.org/2001/XMLSchema#"
+
+
+@pytest.mark.parametrize(
+    ("value", "typ", "term"),
+    [
+        ("cbec:Challenge", "iri", URIRef(CBEC_NS + "Challenge")),
+        ("<urn:x>", "iri", URIRef("urn:x")),
+        ("<urn:x> ", "iri", URIRef("urn:x")),
+        ("https://example.org/a", None, URIRef("https://example.org/a")),
+        ("urn:x", None, URIRef("urn:x")),
+        ("id:challenge-talent", None, URIRef("https://w3id.org/cbec-kg/id/challenge-talent")),
+        ("42", None, Literal(42)),
+        ("-7", None, Literal(-7)),
+        ("42", "integer", Literal(42)),
+        ("4.5", None, Literal("4.5")),
+        ("4.50", "decimal", Literal("4.50", datatype=URIRef(XSD_NS + "decimal"))),
+        ("2020", "year", Literal("2020")),
+        ("2020-H1", "year", Literal("2020-H1")),
+        ("2021-H2", "year", Literal("2021-H2")),
+        ("nope:x", None, Literal("nope:x")),  # not a predeclared prefix: plain text
+        ("talent", "string", Literal("talent")),
+    ],
+)
+def test_coerce_value_by_hand(value, typ, term):
+    from kg.query import coerce_value
+
+    got = coerce_value(value, typ)
+    assert got == term and type(got) is type(term)
+    if isinstance(term, Literal):
+        assert (got.datatype, got.language) == (term.datatype, term.language)
+
+
+@pytest.mark.parametrize(
+    ("value", "typ", "message"),
+    [
+        ("http://exa mple.org/", "iri", "not a valid IRI: 'http://exa mple.org/'"),
+        ("<relative>", "iri", "not a valid IRI: '<relative>'"),
+        ("talent", "iri", "not an IRI or CURIE: 'talent'"),
+        ("x", "integer", "parameter value 'x' is not a valid integer"),
+        ("4.5", "integer", "parameter value '4.5' is not a valid integer"),
+        ("2020-H3", "year", "parameter value '2020-H3' is not a valid year"),
+        ("20", "year", "parameter value '20' is not a valid year"),
+        ("2020x", "year", "parameter value '2020x' is not a valid year"),
+    ],
+)
+def test_coerce_value_refusals_by_hand(value, typ, message):
+    from kg.query import coerce_value
+
+    with pytest.raises(InputError) as err:
+        coerce_value(value, typ)
+    assert str(err.value) == message
+
+
+def test_iri_parameters_resolve_labels_and_check_the_class(backend):
+    from kg.query import coerce_value
+
+    talent = URIRef("https://w3id.org/cbec-kg/id/challenge-talent")
+    assert coerce_value("talent", "iri", backend, "cbec:Challenge") == talent
+    assert coerce_value("id:challenge-talent", "iri", backend, "cbec:Challenge") == talent
+    assert coerce_value("跨境电商人才缺乏", "iri", backend) == talent
+    with pytest.raises(InputError):
+        coerce_value("id:countermeasure-talent", "iri", backend, "cbec:Challenge")
+
+
+def test_coerce_params_checks_names_by_hand():
+    query = get_named_query("remedies-for-challenge")
+    with pytest.raises(InputError) as err:
+        coerce_params({"challenge": "id:challenge-talent", "zzz": "1"}, query)
+    assert str(err.value) == (
+        "remedies-for-challenge has no parameter 'zzz' (parameters: challenge)"
+    )
+    with pytest.raises(InputError) as err:
+        coerce_params({}, query)
+    assert str(err.value) == "remedies-for-challenge needs --param challenge=VALUE"
+    assert coerce_params({"x": "1", "y": "a"}, text="SELECT ?x $y WHERE { ?x ?p $y }") == {
+        "x": Literal(1),
+        "y": Literal("a"),
+    }
+    with pytest.raises(InputError) as err:
+        coerce_params({"x": "1"}, text="SELECT ?xy WHERE { ?xy ?p ?o }")
+    assert str(err.value) == "--param x: the query has no variable ?x"
+    assert coerce_params({}, text="SELECT * {}") == {}
