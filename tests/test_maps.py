@@ -125,6 +125,28 @@ def test_json_for_script_escapes_markup_and_round_trips():
     assert json.loads(text) == data
 
 
+def test_json_for_script_escapes_line_separators():
+    # U+2028/U+2029 end a line in older JavaScript parsers: escaped, and still the same JSON
+    data = {"s": "a\u2028b\u2029c"}
+    text = json_for_script(data)
+    assert "\u2028" not in text and "\u2029" not in text
+    assert text == '{"s":"a\\u2028b\\u2029c"}'
+    assert json.loads(text) == data
+
+
+@pytest.mark.parametrize("bad", ["x</script>y", "x</SCRIPT >", "a</style>", "</Style"])
+def test_a_web_file_with_a_closing_tag_is_never_inlined(bad):
+    from kg.errors import KGError
+    from kg.maps import _inline_safe
+
+    with pytest.raises(KGError) as err:
+        _inline_safe(bad, "map.js")
+    assert str(err.value) == "map.js contains a closing script/style tag and cannot be inlined"
+    assert _inline_safe("if (a < b) { x = '<script>'; }", "map.js") == (
+        "if (a < b) { x = '<script>'; }"
+    )
+
+
 def test_malicious_strings_never_reach_the_html_raw(evil):
     _, files = evil
     for path in files.values():
@@ -220,6 +242,17 @@ def test_csp_allows_exactly_the_inlined_scripts(maps, evil):
             "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
             for b in executable
         }
+        # the rest, as the README says: nothing is fetched, no base or form target, inline
+        # styles and the legends' data: images only
+        rest = {
+            "default-src": ["'none'"],
+            "style-src": ["'unsafe-inline'"],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+        }
+        if not name.endswith("index"):  # the index draws its legend without data: images
+            rest["img-src"] = ["data:"]
+        assert {k: v for k, v in directives.items() if k != "script-src"} == rest, name
         if name.endswith("index"):
             assert executable == [], name
             assert directives.get("script-src", ["'none'"]) == ["'none'"], name
