@@ -353,9 +353,11 @@ def main(argv: list[str] | None = None) -> int:
         for name in chosen:
             print(f"mutation: {name} ({groups[name].promise}) …", flush=True)
             seconds, code = run_group(groups[name], args.max_children)
-            times[name] = seconds
+            times = json.loads(times_path.read_text()) if times_path.exists() else {}
+            times[name] = seconds  # merged: another run may have written other groups meanwhile
             times_path.write_text(json.dumps(times, indent=1))
             print(f"  {seconds:.0f} s, mutmut exit {code}", flush=True)
+    times = json.loads(times_path.read_text()) if times_path.exists() else {}
     known = load_known()
     results = {name: collect(groups[name], known) for name in chosen}
     text = report(results, groups, {g: times[g] for g in chosen if g in times})
