@@ -303,3 +303,44 @@ def test_links_are_those_among_the_traced_nodes(tree):
         for lk in t["links"]
     ] == [("h2", "cbec:hasCause", "c4")]
     assert t["links"][0]["stated"] is True
+
+
+def test_items_and_links_in_full_by_hand(tree):
+    t = trace(tree, "Credit gap")
+    focus = t["focus"]
+    assert {k: v for k, v in focus.items() if k != "evidence"} == {
+        "iri": FX + "h1",
+        "type": "cbec:Challenge",
+        "label": {"en": "Credit gap", "zh": "信用缺口"},
+        "causes": [FX + "c1", FX + "c2"],
+    }
+    assert sorted((e["section"], e["quote"], e["stated"]) for e in focus["evidence"]) == [
+        ("2.10", "第十节引文", True),
+        ("2.9", "第九节引文", True),
+    ]
+    types = {i["iri"].removeprefix(FX): i["type"] for k in t if k not in ("focus", "links", "none")
+             for i in t[k]}  # fmt: skip
+    assert {n: types[n] for n in ("c1", "c5", "e1", "m1", "a3", "t1", "gov")} == {
+        "c1": "cbec:Cause",
+        "c5": "cbec:Cause",
+        "e1": "cbec:Effect",
+        "m1": "cbec:Countermeasure",
+        "a3": "cbec:Action",
+        "t1": "cbec:Trend",
+        "gov": "cbec:Actor",
+    }
+    links = {
+        (lk["source"].removeprefix(FX), lk["target"].removeprefix(FX)): lk for lk in t["links"]
+    }
+    assert links["m1", "h1"] == {
+        "source": FX + "m1",
+        "predicate": "cbec:addresses",
+        "target": FX + "h1",
+        "stated": True,
+        "rationale": "fixture",
+        "evidence": [{"section": "3.1", "quote": "m1 addresses h1", "stated": True}],
+    }
+    assert links["a2", "c2"]["stated"] is False
+    assert links["a2", "c2"]["evidence"] == [
+        {"section": "3.1", "quote": "a2 addresses c2", "stated": False}
+    ]
