@@ -176,3 +176,16 @@ def test_quoted_share_counts_each_character_once(graph):
     _evidence(graph, "ev-overlap", "口额持续", 5)  # 5–9 overlaps 4–7 on 5 and 6
     assert quoted_share(graph, TEXT, SOURCE) == round(5 / 19, 4)
     assert quoted_share(graph, "", SOURCE) == 0.0
+
+
+def test_find_source_text_reads_the_named_file_normalised(tmp_path, monkeypatch):
+    from kg.evidence import find_source_text
+
+    monkeypatch.setenv("KG_SOURCE_DIR", str(tmp_path))
+    (tmp_path / "paper.txt").write_text(RAW, encoding="utf-8")
+    g = Graph()
+    g.add((SOURCE, CBEC.textFile, Literal("paper.txt")))
+    g.add((ID["source-gone"], CBEC.textFile, Literal("gone.txt")))
+    assert find_source_text(g, SOURCE) == TEXT
+    assert find_source_text(g, ID["source-gone"]) is None  # named, but not on disk
+    assert find_source_text(g, ID["source-unnamed"]) is None  # no text file at all
