@@ -11,6 +11,7 @@ mutants killed, with the diff of every surviving mutant and, when
     .venv/bin/python tests/mutation/run.py               # every group (make mutation)
     .venv/bin/python tests/mutation/run.py push maps     # some groups; the report covers those
     .venv/bin/python tests/mutation/run.py --report      # the report again, without running
+    .venv/bin/python tests/mutation/run.py --retest push # only the mutants left alive, again
 
 Exits 1 when the share killed falls below ``--threshold`` percent (85) on the groups run.
 """
@@ -171,8 +172,11 @@ def mutmut() -> str:
     return str(exe)
 
 
-def run_group(group: Group, max_children: int) -> tuple[float, int]:
-    work = prepare(group)
+def run_group(group: Group, max_children: int, only: list[str] | None = None) -> tuple[float, int]:
+    """Run mutmut on the group's functions in a fresh working folder, or, with ``only``, again
+    on those mutants in the existing one (after new tests: mutmut copies the tests again and
+    records the new ones first)."""
+    work = WORK / group.name if only else prepare(group)
     env = dict(os.environ)
     if "KG_SOURCE_DIR" not in env:  # the copy under mutants/ has no ../shared beside it
         sys.path.insert(0, str(REPO))
@@ -182,7 +186,7 @@ def run_group(group: Group, max_children: int) -> tuple[float, int]:
     started = time.monotonic()
     with open(work / "mutmut.log", "wb") as log:
         done = subprocess.run(
-            [mutmut(), "run", "--max-children", str(max_children), *group.patterns()],
+            [mutmut(), "run", "--max-children", str(max_children), *(only or group.patterns())],
             cwd=work,
             env=env,
             stdout=log,
@@ -339,6 +343,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("groups", nargs="*", help="groups of selection.toml (default: all)")
     parser.add_argument("--max-children", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--report", action="store_true", help="only write the report again")
+    parser.add_argument(
+        "--retest",
+        action="store_true",
+        help="run the mutants a previous run did not kill again (after adding tests)",
+    )
     parser.add_argument("--threshold", type=float, default=85.0)
     args = parser.parse_args(argv)
     groups = load_groups()
@@ -349,7 +358,14 @@ def main(argv: list[str] | None = None) -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     times_path = OUT / "times.json"
     times = json.loads(times_path.read_text()) if times_path.exists() else {}
-    if not args.report:
+    if args.retest:
+        for name in chosen:
+            left = [o.key for o in collect(groups[name], []) if o.status != "killed"]
+            if left:
+                print(f"mutation: {name}, {len(left)} mutants again …", flush=True)
+                seconds, code = run_group(groups[name], args.max_children, only=left)
+                print(f"  {seconds:.0f} s, mutmut exit {code}", flush=True)
+    elif not args.report:
         for name in chosen:
             print(f"mutation: {name} ({groups[name].promise}) …", flush=True)
             seconds, code = run_group(groups[name], args.max_children)
