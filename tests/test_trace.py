@@ -19,6 +19,7 @@ from kg.build import build, materialise_inverses
 from kg.cli import main
 from kg.loader import load_graph
 from kg.model import ChainModel
+from kg.namespaces import CBEC as CBEC_NS
 from kg.namespaces import ID
 from kg.trace import trace
 
@@ -344,3 +345,12 @@ def test_items_and_links_in_full_by_hand(tree):
     assert links["a2", "c2"]["evidence"] == [
         {"section": "3.1", "quote": "a2 addresses c2", "stated": False}
     ]
+
+
+@pytest.mark.parametrize("term", ["Credit gap", "Talent training", "Marketplace"])
+def test_links_come_sorted_by_source_relation_target(tree, term):
+    t = trace(tree, term)
+    keys = [(lk["source"], str(CBEC_NS) + lk["predicate"].removeprefix("cbec:"), lk["target"])
+            for lk in t["links"]]  # fmt: skip
+    assert len(keys) >= 5 and keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
