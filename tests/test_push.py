@@ -470,6 +470,37 @@ def test_a_move_that_loses_triples_fails_the_push(virtuoso, kg_nt, pushed, monke
     assert count(virtuoso, target) == len(lines) - 1
 
 
+def test_a_small_push_in_batches_by_hand(virtuoso, tmp_path):
+    """Five triples in batches of two: three batches of 2, 2 and 1 statements, reported as
+    they go; then the same file over the Graph Store protocol in one batch."""
+    data = tmp_path / "five.nt"
+    data.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(5)))
+    target = GRAPH + "/five"
+    seen: list[int] = []
+    result = push(
+        data, virtuoso.update_url, target, user="dba", password="dba", batch_size=2,
+        progress=seen.append,
+    )  # fmt: skip
+    assert (result.graph, result.triples, result.batches, result.protocol) == (
+        target,
+        5,
+        3,
+        "update",
+    )
+    assert seen == [2, 2, 1] and result.warnings == [] and result.seconds > 0
+    assert count(virtuoso, target) == 5 and tmp_count(virtuoso, target) == 0
+    again = push(
+        data,
+        virtuoso.update_url,
+        target,
+        graph_store=virtuoso.graph_store_url,
+        user="dba",
+        password="dba",
+    )
+    assert (again.triples, again.batches, again.protocol) == (5, 1, "graph-store")
+    assert count(virtuoso, target) == 5
+
+
 def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, pushed, runner):
     """Item 13: Virtuoso turns "7"^^xsd:decimal into xsd:integer; the push says so."""
     xsd = "http://www.w3.org/2001/XMLSchema#"
