@@ -46,6 +46,9 @@ class Group:
     functions: list[str]
     tests: list[str]
     deselect: list[str] = field(default_factory=list)
+    #: seconds added to a mutant's recorded test time before mutmut's timeout (x5) applies:
+    #: the time of the fixtures a mutant's tests set up again (mutmut records only the tests')
+    setup_seconds: float = 10.0
 
     def test_paths(self) -> list[str]:
         """The pool, with globs (``kg/maps*.py``: a module's doctests) expanded."""
@@ -148,6 +151,7 @@ def mutmut_settings(group: Group) -> str:
             ),
             f"pytest_add_cli_args_test_selection = {arr(group.test_paths())}",
             "timeout_multiplier = 5.0",
+            f"timeout_constant = {group.setup_seconds}",
             "",
         ]
     )
