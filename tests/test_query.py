@@ -420,3 +420,38 @@ def test_coerce_params_checks_names_by_hand():
         coerce_params({"x": "1"}, text="SELECT ?xy WHERE { ?xy ?p ?o }")
     assert str(err.value) == "--param x: the query has no variable ?x"
     assert coerce_params({}, text="SELECT * {}") == {}
+
+
+def test_more_coercions_by_hand(backend):
+    from kg.namespaces import ID
+    from kg.query import coerce_value
+
+    # the prefix is what comes before the first colon: the rest is the local name
+    assert coerce_value("id:a:b", None) == URIRef(str(ID) + "a:b")
+    # a URI scheme may be written in capitals
+    assert coerce_value("<URN:X>", "iri") == URIRef("URN:X")
+    # without a declared class, any IRI will do, in the KG or not
+    assert coerce_value("urn:not-in-the-kg", "iri", backend) == URIRef("urn:not-in-the-kg")
+
+
+def test_named_parameters_follow_their_declaration(backend):
+    query = get_named_query("remedies-for-challenge")
+    talent = URIRef("https://w3id.org/cbec-kg/id/challenge-talent")
+    # declared iri(cbec:Challenge): a label resolves to the challenge, of that class only
+    assert coerce_params({"challenge": "talent"}, query, backend) == {"challenge": talent}
+    with pytest.raises(InputError):
+        coerce_params({"challenge": "id:countermeasure-talent"}, query, backend)
+    # the text of an ad-hoc query is only consulted when no named query is given
+    assert coerce_params({"challenge": "talent"}, query, backend, text="SELECT * {}") == {
+        "challenge": talent
+    }
+
+
+def test_unknown_parameter_lists_the_declared_ones():
+    with pytest.raises(InputError) as err:  # its header declares from, then to
+        coerce_params({"zzz": "1"}, get_named_query("evidence-for-link"))
+    assert str(err.value) == "evidence-for-link has no parameter 'zzz' (parameters: from, to)"
+    none = get_named_query("link-status-summary")
+    with pytest.raises(InputError) as err:
+        coerce_params({"zzz": "1"}, none)
+    assert str(err.value) == "link-status-summary has no parameter 'zzz' (parameters: none)"
