@@ -476,6 +476,50 @@ def test_a_move_that_loses_triples_fails_the_push(virtuoso, five, monkeypatch):
     assert count(virtuoso, target) == 4
 
 
+def test_a_failed_check_says_what_differs_and_drops_the_temporary_graph(
+    virtuoso, tmp_path, monkeypatch
+):
+    """Eight triples of eight predicates, of which the store keeps only the first: the total
+    and seven predicates differ (8 differences): the first five are shown, then how many more."""
+    from kg import push as push_module
+
+    data = tmp_path / "eight.nt"
+    data.write_text("".join(f"<urn:s> <urn:p{i}> <urn:o{i}> .\n" for i in range(8)))
+    target = GRAPH + "/eight"
+    real = push_module.Store.upload
+    monkeypatch.setattr(
+        push_module.Store, "upload", lambda self, g, d: real(self, g, d.splitlines()[0] + b"\n")
+    )
+    with pytest.raises(PushFailed) as err:
+        push(data, virtuoso.update_url, target, user="dba", password="dba")
+    missing = [f"<urn:p{i}>: 0 triple(s) in the store, 1 in the file" for i in range(1, 5)]
+    assert str(err.value) == (
+        f"push failed, <{target}> unchanged (the temporary graph was dropped): "
+        + "; ".join(["the temporary graph holds 1 triples, the file 8", *missing])
+        + "; and 3 more"
+    )
+    assert tmp_count(virtuoso, target) == 0
+    # when the temporary graph cannot be dropped either, the push says who will
+    real_update = push_module.Store.update
+
+    def no_drop(self, text):
+        if text.startswith("DROP SILENT GRAPH"):
+            raise push_module.KGError("connection lost")
+        real_update(self, text)
+
+    monkeypatch.setattr(push_module.Store, "update", no_drop)
+    with pytest.raises(PushFailed, match=r"unchanged \(the temporary graph will be dropped by "
+                       r"the next push\): the temporary graph holds 1 triples"):  # fmt: skip
+        push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert tmp_count(virtuoso, target) == 1
+    monkeypatch.setattr(push_module.Store, "update", real_update)
+    monkeypatch.setattr(push_module.Store, "upload", real)
+    # ...and it does: the next push removes what the cut-off one left behind
+    result = push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert result.triples == 8 and count(virtuoso, target) == 8
+    assert tmp_count(virtuoso, target) == 0
+
+
 def test_a_small_push_in_batches_by_hand(virtuoso, five):
     """Five triples in batches of two: three batches of 2, 2 and 1 statements, reported as
     they go; then the same file over the Graph Store protocol in one batch."""
