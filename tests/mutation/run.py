@@ -163,10 +163,17 @@ def prepare(group: Group) -> Path:
     work.mkdir(parents=True)
     for name in LINKED:
         (work / name).symlink_to(REPO / name)
+    write_settings(group, work)
+    return work
+
+
+def write_settings(group: Group, work: Path) -> None:
     pyproject = (REPO / "pyproject.toml").read_text(encoding="utf-8")
     pyproject = re.sub(r"\n\[tool\.mutmut\][^\[]*", "\n", pyproject)
-    (work / "pyproject.toml").write_text(pyproject + mutmut_settings(group), encoding="utf-8")
-    return work
+    text = pyproject + mutmut_settings(group)
+    for target in (work / "pyproject.toml", work / "mutants" / "pyproject.toml"):
+        if target.parent.is_dir():
+            target.write_text(text, encoding="utf-8")
 
 
 def mutmut() -> str:
@@ -180,7 +187,11 @@ def run_group(group: Group, max_children: int, only: list[str] | None = None) ->
     """Run mutmut on the group's functions in a fresh working folder, or, with ``only``, again
     on those mutants in the existing one (after new tests: mutmut copies the tests again and
     records the new ones first)."""
-    work = WORK / group.name if only else prepare(group)
+    if only:
+        work = WORK / group.name
+        write_settings(group, work)  # the pool as selection.toml says now
+    else:
+        work = prepare(group)
     env = dict(os.environ)
     if "KG_SOURCE_DIR" not in env:  # the copy under mutants/ has no ../shared beside it
         sys.path.insert(0, str(REPO))
