@@ -57,3 +57,12 @@ def pytest_collection_modifyitems(config, items):
     except (OSError, ValueError, KeyError):
         return
     items.sort(key=lambda item: durations.get(item.nodeid, float("inf")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_parse_cache():
+    """Each session parses its queries anew: answers cached by an earlier session in the same
+    process (mutmut's forked sessions) would keep the parser's checks from running at all."""
+    from kg import sparql
+
+    sparql._CACHE.clear()
