@@ -128,3 +128,64 @@ def test_a_cut_answer_falls_back_to_a_format_that_marks_it(store):
     )
     assert (kind, media, truncated) == ("ok", "application/sparql-results+json", True)
     assert len(json.loads(body)["results"]["bindings"]) == 1
+
+
+def test_ask_is_answered_as_results(store):
+    kind, media, body, _truncated, _count = handle(store, request("ASK { <urn:a> ?p ?o }"))
+    assert (kind, media) == ("ok", "application/sparql-results+json")
+    assert json.loads(body)["boolean"] is True
+
+
+def test_format_values_choose_over_accept(store):
+    text = "SELECT ?o WHERE { <urn:a> <urn:p> ?o }"
+    kind, media, body, _, _ = handle(store, request(text, "application/json", explicit=["csv"]))
+    assert (kind, media, body.decode().splitlines()) == ("ok", "text/csv", ["o", "urn:b"])
+
+
+def test_the_406_lists_the_formats_of_the_query_form(store):
+    assert handle(store, request("CONSTRUCT WHERE { ?s ?p ?o }", "text/csv")) == (
+        "error",
+        406,
+        "cannot answer a CONSTRUCT query in that format (one of text/turtle, "
+        "application/n-triples, application/ld+json, application/rdf+xml)",
+    )
+
+
+def test_the_endpoints_prefixes_serve_queries_and_answers(store):
+    prefixes = {"ex": "urn:"}
+    kind, media, body, _, count = handle(
+        store, request("CONSTRUCT WHERE { ex:a ex:p ?o }", "text/turtle"), prefixes
+    )
+    assert (kind, media, count) == ("ok", "text/turtle", 1)  # only <urn:a> <urn:p> <urn:b>
+    assert body.decode().startswith("@prefix ex: <urn:> .")
+
+
+def test_cut_answers_in_each_kind(store):
+    kind, media, body, truncated, _ = handle(
+        store, request("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle", limit=1)
+    )
+    assert (kind, media, truncated) == ("ok", "text/turtle", True)
+    assert body.decode().endswith("# truncated: result cut at 1 triples\n")
+    assert handle(
+        store, request("CONSTRUCT WHERE { ?s ?p ?o }", "application/ld+json", limit=1)
+    ) == (
+        "error",
+        406,
+        "the answer has more than 1 results (the server's --max-results) and application/ld+json "
+        "cannot mark a cut answer; add LIMIT/OFFSET to the query or accept text/turtle",
+    )
+    assert handle(store, request("SELECT * WHERE { ?s ?p ?o }", "text/csv", limit=1)) == (
+        "error",
+        406,
+        "the answer has more than 1 results (the server's --max-results) and text/csv cannot "
+        "mark a cut answer; add LIMIT/OFFSET to the query or accept "
+        "application/sparql-results+json",
+    )
+
+
+def test_an_evaluation_error_is_the_clients_400(store):
+    assert handle(store, request("SELECT (<urn:fn>(1) AS ?x) {}")) == (
+        "error",
+        400,
+        "query failed: RuntimeError: The custom function <urn:fn> is not supported",
+    )
