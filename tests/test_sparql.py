@@ -101,3 +101,20 @@ def test_nesting_past_the_limit_names_the_depth():
 def test_empty_text_is_named_as_such(text):
     with pytest.raises(InputError, match=r"^empty query: the text holds no SPARQL"):
         query_form(text)
+
+
+def test_a_parser_that_still_recurses_too_deep_gives_the_nesting_error(monkeypatch):
+    # nesting is checked before parsing, but should rdflib's parser still run out of stack
+    # (its depth per bracket varies), the answer is the same refusal, one level past the limit
+    from kg import sparql
+
+    def deep(text):
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(sparql, "parseQuery", deep)
+    with pytest.raises(InputError) as err:
+        sparql.analyse("SELECT * WHERE { ?s ?p ?o . FILTER(?o != 1) }")
+    assert str(err.value) == (
+        f"query nested too deeply ({sparql.MAX_DEPTH + 1} levels of {{ }}, ( ) or [ ]; "
+        f"at most {sparql.MAX_DEPTH}): flatten it"
+    )
