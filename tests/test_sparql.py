@@ -78,6 +78,12 @@ def test_service_is_refused_unless_allowed():
         ("SELECT * WHERE { ?s <urn:a(b)> [ ?p (1 2) ] }", 3),
         ("}}} SELECT * WHERE { { } }", 2),  # stray closing brackets never go below zero
         ("SELECT * WHERE { ?s ?p 'it\\'s {' }", 1),
+        ("{{}}", 2),  # brackets side by side
+        ("{ { } { { } } }", 3),  # closing one level at a time
+        ("{X}", 1),  # letters are not brackets
+        ("{X{}}", 2),
+        ("SELECT * WHERE { ?s ?p 'unterminated }", 1),  # a lone quote is one character
+        ("{ '{ }", 2),
     ],
 )
 def test_nesting_depth_by_hand(text, depth):
