@@ -58,8 +58,9 @@ def test_atomic_write_replaces_and_leaves_no_temp_files(tmp_path):
 def test_unwritable_target_is_a_clean_error(tmp_path):
     blocker = tmp_path / "afile"
     blocker.write_text("x")
-    with pytest.raises(KGError, match="cannot write"):
+    with pytest.raises(KGError) as err:
         atomic_write(blocker / "sub" / "out.txt", "data")
+    assert str(err.value) == f"cannot write {blocker / 'sub' / 'out.txt'}: Not a directory"
 
 
 def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path, monkeypatch):
@@ -74,8 +75,9 @@ def test_a_write_that_fails_midway_leaves_the_old_file_whole(tmp_path, monkeypat
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "fsync", failing_fsync)
-    with pytest.raises(KGError, match="No space left"):
+    with pytest.raises(KGError) as err:
         atomic_write(target, "new content that never lands")
+    assert str(err.value) == f"cannot write {target}: No space left on device"
     assert calls, "the data is flushed to disk before the rename"
     assert target.read_text() == "old content"
     assert sorted(os.listdir(tmp_path)) == ["out.txt"]  # no temporary file left behind
@@ -212,17 +214,21 @@ def test_publish_falls_back_to_two_renames_where_exchange_is_missing(tmp_path, m
 def test_write_files_writes_every_file_and_makes_folders(tmp_path):
     from kg.serialize import write_files
 
-    write_files(tmp_path / "o", {"b/c.txt": "c", "a.txt": b"a"})
-    assert _contents(tmp_path / "o") == {"a.txt": "a", "b/c.txt": "c"}
+    write_files(tmp_path / "o", {"b/c/d.txt": "d", "a.txt": b"a"})
+    assert _contents(tmp_path / "o") == {"a.txt": "a", "b/c/d.txt": "d"}
+    atomic_write(tmp_path / "deep" / "er" / "f.txt", "f")
+    assert (tmp_path / "deep" / "er" / "f.txt").read_text() == "f"
 
 
 def test_atomic_write_keeps_the_umask_permissions(tmp_path):
-    old = os.umask(0o027)
-    try:
-        atomic_write(tmp_path / "f.txt", "x")
-    finally:
-        os.umask(old)
-    assert (tmp_path / "f.txt").stat().st_mode & 0o777 == 0o640
+    for umask, mode in ((0o027, 0o640), (0o022, 0o644), (0o002, 0o664)):
+        old = os.umask(umask)
+        try:
+            atomic_write(tmp_path / "f.txt", "x")
+            assert os.umask(umask) == umask  # the process's umask is left as it was
+        finally:
+            os.umask(old)
+        assert (tmp_path / "f.txt").stat().st_mode & 0o777 == mode, oct(umask)
 
 
 def test_a_failed_swap_keeps_the_old_folder_and_removes_the_new(tmp_path, monkeypatch):
@@ -240,3 +246,35 @@ def test_a_failed_swap_keeps_the_old_folder_and_removes_the_new(tmp_path, monkey
         serialize.publish_folder(staging, out, owned={"kg.nt"})
     assert _contents(out) == {"kg.nt": "old"}
     assert sorted(p.name for p in tmp_path.iterdir()) == ["outputs"]
+
+
+def test_the_temporary_file_is_hidden_beside_the_target(tmp_path, monkeypatch):
+    # written in the target's own folder (a rename within one file system is atomic), under a
+    # hidden name that globs such as *.nt do not match
+    target = tmp_path / "kg.nt"
+    target.write_text("old")
+    seen = []
+    real = os.fsync
+
+    def look(fd):
+        seen.append(sorted(os.listdir(tmp_path)))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", look)
+    atomic_write(target, "new")
+    assert len(seen) == 1 and seen[0][-1] == "kg.nt" and len(seen[0]) == 2
+    temp = seen[0][0]
+    assert temp.startswith(".kg.nt.") and temp.endswith(".tmp")
+
+
+def test_an_interrupted_write_leaves_no_temporary_file(tmp_path, monkeypatch):
+    target = tmp_path / "kg.nt"
+    target.write_text("old")
+
+    def interrupt(fd):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(os, "fsync", interrupt)
+    with pytest.raises(KeyboardInterrupt):
+        atomic_write(target, "new")
+    assert sorted(os.listdir(tmp_path)) == ["kg.nt"] and target.read_text() == "old"
