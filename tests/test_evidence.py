@@ -189,3 +189,41 @@ def test_find_source_text_reads_the_named_file_normalised(tmp_path, monkeypatch)
     assert find_source_text(g, SOURCE) == TEXT
     assert find_source_text(g, ID["source-gone"]) is None  # named, but not on disk
     assert find_source_text(g, ID["source-unnamed"]) is None  # no text file at all
+
+
+def test_anchor_edges_by_hand():
+    # a quote that overlaps itself is ambiguous too: 长长 at 0 and at 1 of 长长长
+    with pytest.raises(InputError, match="more than once"):
+        anchor("长长", "长长长")
+    # near the start the prefix is what there is: 电商 at 2 with 3 characters of context
+    a = anchor("电商", TEXT, context=3)
+    assert (a.start, a.prefix, a.suffix) == (2, "跨境", "出口额")
+
+
+def test_only_evidence_of_the_source_is_checked(graph):
+    from rdflib.namespace import DCTERMS, RDFS
+
+    # a node that merely cites the source is not evidence
+    graph.add((ID["fx-export"], DCTERMS.source, SOURCE))
+    # a quote at its offsets with no prefix or suffix recorded
+    ev = ID["ev-bare"]
+    graph.add((ev, OA.hasSource, SOURCE))
+    quote, pos = BNode(), BNode()
+    graph.add((ev, OA.hasSelector, quote))
+    graph.add((quote, RDF.type, OA.TextQuoteSelector))
+    graph.add((quote, OA.exact, Literal("进口额")))
+    graph.add((ev, OA.hasSelector, pos))
+    graph.add((pos, RDF.type, OA.TextPositionSelector))
+    graph.add((pos, OA.start, Literal(12)))
+    graph.add((pos, OA.end, Literal(15)))
+    assert verify_evidence(graph, TEXT, SOURCE) == []
+    # a selector linked otherwise than by oa:hasSelector is not the evidence's selector
+    other = ID["ev-other-link"]
+    graph.add((other, OA.hasSource, SOURCE))
+    stray = BNode()
+    graph.add((other, RDFS.seeAlso, stray))
+    graph.add((stray, RDF.type, OA.TextQuoteSelector))
+    graph.add((stray, OA.exact, Literal("出口额")))
+    assert [(p.evidence, p.kind) for p in verify_evidence(graph, TEXT, SOURCE)] == [
+        (str(other), "orphan")
+    ]
