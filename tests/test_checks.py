@@ -76,7 +76,8 @@ def test_the_papers_numbers_are_never_changed(kg_graph):
 #
 # Sales (销售额) of two business models A and B: A 100 (2019) → 120 (2020), reported growth 20;
 # B 100 → 150, reported growth 20 (recomputed 50: a mismatch); B's 2021 sales are only "about"
-# 160 (qualified, so no base for a rate), and a rate for "2021Q1" is not a year. Shares of the
+# 160 (qualified, so no base for a rate), rates for "2021Q1" and "H1" are not for a year, and
+# A's 2019 rate has no 2018 sales to be recomputed from. Shares of the
 # whole (整体): 60.5 + 39.4 in 2020 (= 99.9, within the rounding 0.05 + 0.05), 60 + 38 in 2021
 # (= 98, outside the rounding 0.5 + 0.5).
 
@@ -118,6 +119,11 @@ id:fx-o13 a cbec:Observation ; cbec:indicator id:fx-s2 ; cbec:refPeriod "2021" ;
     cbec:value "38"^^xsd:decimal .
 id:fx-o14 a cbec:Observation ; cbec:indicator id:fx-s2 ; cbec:refPeriod "2022" .
 id:fx-o15 cbec:indicator id:fx-s2 ; cbec:refPeriod "2022" ; cbec:value "1"^^xsd:decimal .
+id:fx-o00 a cbec:Observation ; cbec:indicator id:fx-growth ; cbec:refPeriod "H1" ;
+    cbec:businessModel id:fx-a ; cbec:value "4"^^xsd:decimal .
+id:fx-o16 a cbec:Observation ; cbec:indicator id:fx-growth ; cbec:refPeriod "2019" ;
+    cbec:businessModel id:fx-a ; cbec:value "5"^^xsd:decimal .
+id:fx-a skos:prefLabel "A model"@en , "一号模式"@zh .
 """
 
 
@@ -194,6 +200,16 @@ def test_growth_findings_by_hand():
                 "Sales growth 2021Q1: period is not a year",
                 (_o(9),),
                 "3.00",
+            ),
+            Finding(
+                "growth", "unverifiable", "Sales growth H1: period is not a year", (_o(0),), "4.00"
+            ),
+            Finding(
+                "growth",
+                "unverifiable",
+                "Sales growth 2019: the source gives no Sales for 2018",
+                (_o(16),),
+                "5.00%",
             ),
         ]
     )
@@ -296,3 +312,30 @@ def test_each_mismatch_becomes_a_flag_and_nothing_else_changes():
         Literal("数字不一致：2021年整体各占比", lang="zh")
     }
     assert len(figures) == len(_figures())  # the checks never touch the figures
+
+
+def test_growth_exactly_at_the_rounding_bound_is_consistent():
+    # C: 199 → 298.253 reported 49: the lowest rate the rounding allows is
+    # (298.2525 / 199.5 − 1) × 100 = 49.5 = 49 + 0.5, the highest the reported value may mean.
+    # D: 200 → 298.252 reported 50: the highest rate allowed is (298.2525 / 199.5 − 1) × 100 =
+    # 49.5 = 50 − 0.5, the lowest the reported value may mean. Both just agree.
+    from rdflib import Graph
+
+    rows = [("c", "2019", "199"), ("c", "2020", "298.253"), ("d", "2019", "200"),
+            ("d", "2020", "298.252")]  # fmt: skip
+    ttl = FIGURES.split("id:fx-o01")[0] + "".join(
+        f"id:fx-{m}{y} a cbec:Observation ; cbec:indicator id:fx-sales ; cbec:refPeriod "
+        f'"{y}" ; cbec:businessModel id:fx-{m} ; cbec:value "{v}"^^xsd:decimal .\n'
+        for m, y, v in rows
+    )
+    ttl += (
+        'id:fx-gc a cbec:Observation ; cbec:indicator id:fx-growth ; cbec:refPeriod "2020" ; '
+        'cbec:businessModel id:fx-c ; cbec:value "49"^^xsd:decimal .\n'
+        'id:fx-gd a cbec:Observation ; cbec:indicator id:fx-growth ; cbec:refPeriod "2020" ; '
+        'cbec:businessModel id:fx-d ; cbec:value "50"^^xsd:decimal .\n'
+    )
+    findings = run_checks(Graph().parse(data=ttl, format="turtle"))
+    assert [(f.observations[0].rsplit("-", 1)[1], f.status) for f in findings] == [
+        ("gc", "consistent"),
+        ("gd", "consistent"),
+    ]
