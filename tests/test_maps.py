@@ -600,3 +600,52 @@ def test_screenshots(browser, maps, tmp_path):
     for path in shots.values():
         assert path.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "map.png").stat().st_size > 10_000
+
+
+# --- the same promises on the small hand-drawn fixture (quick: what make mutation runs) -------
+
+
+@pytest.fixture(scope="module")
+def small_maps(tmp_path_factory):
+    """Every page for the fixture of test_projection plus a challenge whose label and quote
+    try to break out of HTML and JSON."""
+    from test_projection import fixture_graph
+
+    g = fixture_graph(
+        f"""
+id:fx-h9 a cbec:Challenge ; skos:prefLabel "{EVIL_LABEL}"@en , "{EVIL_LABEL}"@zh ;
+    cbec:hasCause id:fx-c1 .
+"""
+    )
+    return write_maps(g, tmp_path_factory.mktemp("small-maps"))
+
+
+def test_small_maps_csp_and_escaping(small_maps):
+    assert sorted(small_maps) == [
+        "index",
+        "map",
+        "maps/actors",
+        "maps/fx-h1",
+        "maps/fx-h2",
+        "maps/fx-h9",
+    ]
+    for name, path in small_maps.items():
+        assert path == path.parent / (name.rsplit("/", 1)[-1] + ".html")
+        text = path.read_text(encoding="utf-8")
+        directives = _csp_directives(text)
+        scripts = [body for kind, body in _inline_scripts(text) if kind != "application/json"]
+        hashes = sorted(
+            "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
+            for b in scripts
+        )
+        assert sorted(directives.get("script-src", ["'none'"])) == (hashes or ["'none'"]), name
+        assert "<img" not in text, name
+        if name != "index":
+            data = _page_data(path)
+            assert len(scripts) == 2, name
+            if name in ("map", "maps/fx-h9"):
+                assert EVIL_LABEL in data["s"], name  # the label itself, as data
+    focus = small_maps["maps/fx-h9"].read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in focus  # the title, escaped as text
+    index = small_maps["index"].read_text(encoding="utf-8")
+    assert "Challenge: &lt;img src=x onerror=alert(1)&gt;" in index
