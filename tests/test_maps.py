@@ -125,6 +125,13 @@ def test_json_for_script_escapes_markup_and_round_trips():
     assert json.loads(text) == data
 
 
+def test_json_for_script_is_compact_and_sorted():
+    # the same data always gives the same bytes (the pages are compared byte for byte)
+    assert json_for_script({"b": [1, {"d": 2, "c": 3}], "a": "é"}) == (
+        '{"a":"é","b":[1,{"c":3,"d":2}]}'
+    )
+
+
 def test_json_for_script_escapes_line_separators():
     # U+2028/U+2029 end a line in older JavaScript parsers: escaped, and still the same JSON
     data = {"s": "a\u2028b\u2029c"}
@@ -639,6 +646,14 @@ def test_small_maps_csp_and_escaping(small_maps):
             for b in scripts
         )
         assert sorted(directives.get("script-src", ["'none'"])) == (hashes or ["'none'"]), name
+        rest = {k: v for k, v in directives.items() if k != "script-src"}
+        assert rest == {
+            "default-src": ["'none'"],
+            "style-src": ["'unsafe-inline'"],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+            **({} if name == "index" else {"img-src": ["data:"]}),
+        }, name
         assert "<img" not in text, name
         if name != "index":
             data = _page_data(path)

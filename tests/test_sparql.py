@@ -79,6 +79,7 @@ def test_service_is_refused_unless_allowed():
         ("}}} SELECT * WHERE { { } }", 2),  # stray closing brackets never go below zero
         ("SELECT * WHERE { ?s ?p 'it\\'s {' }", 1),
         ("{{}}", 2),  # brackets side by side
+        ("{}{{}}", 2),
         ("{ { } { { } } }", 3),  # closing one level at a time
         ("{X}", 1),  # letters are not brackets
         ("{X{}}", 2),

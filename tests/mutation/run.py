@@ -274,15 +274,16 @@ def tally(outcomes: list[Outcome]) -> dict[str, int]:
     c = Counter()
     for o in outcomes:
         c["mutants"] += 1
-        if o.status == "killed":
+        if o.status in ("killed", "timeout"):  # a mutant that never finishes is caught too
             c["killed"] += 1
+            c["timeout"] += o.status == "timeout"
         elif o.known is not None and o.known.verdict == "equivalent":
             c["equivalent"] += 1
         elif o.status == "survived":
             c["survived"] += 1
             c["accepted"] += o.known is not None
         else:
-            c["other"] += 1  # no test reaches it, timeout, suspicious: not killed
+            c["other"] += 1  # no test reaches it, suspicious: not killed
     live = c["mutants"] - c["equivalent"]
     c["score"] = round(1000 * c["killed"] / live) if live else 1000  # per mille
     return dict(c)
@@ -297,13 +298,15 @@ def report(results: dict[str, list[Outcome]], groups: dict[str, Group], times: d
         "# Mutation testing report",
         "",
         "Made by `make mutation` (tests/mutation/run.py, mutmut "
-        f"{_mutmut_version()}); not committed. Killed = some test failed; equivalent = listed "
-        "in tests/mutation/equivalent.toml as no test can tell it apart; other = timeout, or "
-        "no test calls the function (both count as not killed). % = killed / (mutants − "
-        "equivalent).",
+        f"{_mutmut_version()}); not committed. Killed = some test failed, or the mutant ran "
+        "past its time limit (an endless loop; counted in the timeout column too); equivalent "
+        "= listed in tests/mutation/equivalent.toml as no test can tell it apart; survived "
+        "includes those listed there as accepted, with the reason; other = no test calls the "
+        "function (not killed). % = killed / (mutants − equivalent).",
         "",
-        "| group | module | mutants | killed | survived | equivalent | other | % killed |",
-        "|---|---|---:|---:|---:|---:|---:|---:|",
+        "| group | module | mutants | killed | (timeout) | survived | (accepted) | equivalent "
+        "| other | % killed |",
+        "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     every: list[Outcome] = []
     for name, outcomes in results.items():
@@ -314,19 +317,25 @@ def report(results: dict[str, list[Outcome]], groups: dict[str, Group], times: d
             t = tally(items)
             lines.append(
                 f"| {name} | {module} | {t['mutants']} | {t.get('killed', 0)} | "
-                f"{t.get('survived', 0)} | {t.get('equivalent', 0)} | {t.get('other', 0)} | "
-                f"{_pct(t)} |"
+                f"{t.get('timeout', 0)} | {t.get('survived', 0)} | {t.get('accepted', 0)} | "
+                f"{t.get('equivalent', 0)} | {t.get('other', 0)} | {_pct(t)} |"
             )
         every += outcomes
     t = tally(every)
     lines.append(
-        f"| **all** | | {t['mutants']} | {t.get('killed', 0)} | {t.get('survived', 0)} | "
-        f"{t.get('equivalent', 0)} | {t.get('other', 0)} | **{_pct(t)}** |"
+        f"| **all** | | {t['mutants']} | {t.get('killed', 0)} | {t.get('timeout', 0)} | "
+        f"{t.get('survived', 0)} | {t.get('accepted', 0)} | {t.get('equivalent', 0)} | "
+        f"{t.get('other', 0)} | **{_pct(t)}** |"
     )
-    lines += ["", "Wall time per group: " + ", ".join(f"{g} {s:.0f} s" for g, s in times.items())]
+    lines += [
+        "",
+        "Wall time per group: "
+        + ", ".join(f"{g} {s:.0f} s" for g, s in times.items())
+        + f"; in all {sum(times.values()) / 60:.0f} min",
+    ]
     lines += ["", "## Mutants not killed", ""]
     for name, outcomes in results.items():
-        left = [o for o in outcomes if o.status != "killed"]
+        left = [o for o in outcomes if o.status not in ("killed", "timeout")]
         if not left:
             continue
         lines += [f"### {name}: {groups[name].promise}", ""]
