@@ -354,3 +354,47 @@ def test_links_come_sorted_by_source_relation_target(tree, term):
             for lk in t["links"]]  # fmt: skip
     assert len(keys) >= 5 and keys == sorted(keys)
     assert len(set(keys)) == len(keys)
+
+
+def test_a_trend_does_not_bring_the_other_trends_of_its_supporters():
+    # a1 supports t1 and (here) t2: around t1 are what supports t1 and back, not t2
+    g = fixture_graph(TREE + "id:fx-a1 cbec:supports id:fx-t2 .")
+    materialise_inverses(g)
+    t = trace(MemoryBackend(g), "Digitalisation")
+    assert groups(t)["trends"] == ["t1"]
+    assert groups(t)["actions"] == ["a1"] and groups(t)["countermeasures"] == ["m1"]
+
+
+def test_a_node_off_the_chain_traces_the_chains_of_its_links(tree):
+    # the observation substantiates h1: its trace is the chain around h1 (see the first test)
+    t = trace(tree, FX + "obs")
+    assert groups(t) == {
+        "challenges": ["h1"],
+        "effects": ["e1"],
+        "causes": ["c1", "c2", "c5"],
+        "countermeasures": ["m1", "m2"],
+        "actions": ["a1", "a2", "a3"],
+        "trends": ["t1", "t2"],
+        "actors": ["gov", "plat"],
+    }
+
+
+def test_a_driver_of_two_trends_traces_both_chains():
+    # d1 drives t1 and t2: the chains around t1 (a1, m1; c1, h1, e1; gov) and around t2
+    # (m2 and its action a3; h2, c3, c5 and above c5: c1, h1, e1; plat)
+    g = fixture_graph(
+        TREE
+        + 'id:fx-d1 a cbec:Driver ; skos:prefLabel "Policy push"@en , "政策推动"@zh .\n'
+        + "id:fx-t1 cbec:hasDriver id:fx-d1 .\nid:fx-t2 cbec:hasDriver id:fx-d1 .\n"
+    )
+    materialise_inverses(g)
+    t = trace(MemoryBackend(g), "Policy push")
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m1", "m2"],
+        "actions": ["a1", "a3"],
+        "trends": ["t1", "t2"],
+        "actors": ["gov", "plat"],
+    }
