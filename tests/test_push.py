@@ -433,9 +433,14 @@ def test_short_upload_fails_the_check(virtuoso, five, monkeypatch):
         real(self, graph, b"".join(lines[:-1]))  # one triple lost per batch
 
     monkeypatch.setattr(push_module.Store, "upload", lossy)
-    # batches of 3 and 2: one triple lost from each, 3 of the 5 arrive
-    with pytest.raises(PushFailed, match=r"the temporary graph holds 3 triples, the file 5"):
+    # batches of 3 and 2: one triple lost from each, 3 of the 5 arrive (two differences, all
+    # shown)
+    with pytest.raises(PushFailed) as err:
         push(five, virtuoso.update_url, target, user="dba", password="dba", batch_size=3)
+    assert str(err.value).endswith(
+        "): the temporary graph holds 3 triples, the file 5; "
+        "<urn:p>: 3 triple(s) in the store, 5 in the file"
+    )
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
 
 
@@ -459,18 +464,20 @@ def test_compare_reports_a_short_total_first():
 def test_compare_datatypes_by_hand():
     dec, integer, double, string = (XSD + t for t in ("decimal", "integer", "double", "string"))
     # urn:a came back as it was; urn:b lost one of two decimals to xsd:integer; urn:c's decimal
-    # came back as a double; urn:d's literal came back as no literal at all
+    # came back as a double; urn:d's literal came back as no literal at all; urn:f's two
+    # decimals came back as a double and an integer
     file = FileStats(
-        6,
-        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1}),
+        8,
+        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1, "urn:f": 2}),
         Counter({("urn:a", string): 1, ("urn:b", dec): 2, ("urn:b", string): 1,
-                 ("urn:c", dec): 1, ("urn:d", dec): 1}),
+                 ("urn:c", dec): 1, ("urn:d", dec): 1, ("urn:f", dec): 2}),
     )  # fmt: skip
     stored = FileStats(
-        6,
-        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1}),
+        8,
+        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1, "urn:f": 2}),
         Counter({("urn:a", string): 1, ("urn:b", dec): 1, ("urn:b", integer): 1,
-                 ("urn:b", string): 1, ("urn:c", double): 1}),
+                 ("urn:b", string): 1, ("urn:c", double): 1, ("urn:f", double): 1,
+                 ("urn:f", integer): 1}),
     )  # fmt: skip
     assert compare(file, stored) == (
         [],
@@ -478,13 +485,14 @@ def test_compare_datatypes_by_hand():
             "<urn:b>: 1 literal(s) of xsd:decimal came back as xsd:integer",
             "<urn:c>: 1 literal(s) of xsd:decimal came back as xsd:double",
             "<urn:d>: 1 literal(s) of xsd:decimal came back as other datatypes",
+            "<urn:f>: 2 literal(s) of xsd:decimal came back as xsd:double, xsd:integer",
         ],
     )
     # a predicate only the store holds is an error too; warnings wait until there are none
-    extra = FileStats(7, Counter({**stored.predicates, "urn:e": 1}), stored.datatypes)
+    extra = FileStats(9, Counter({**stored.predicates, "urn:e": 1}), stored.datatypes)
     assert compare(file, extra) == (
         [
-            "the temporary graph holds 7 triples, the file 6",
+            "the temporary graph holds 9 triples, the file 8",
             "<urn:e>: 1 triple(s) in the store, 0 in the file",
         ],
         [],
@@ -534,6 +542,13 @@ def test_a_failed_check_says_what_differs_and_drops_the_temporary_graph(
         + "; and 3 more"
     )
     assert tmp_count(virtuoso, target) == 0
+    # five differences are all shown; six are five and "1 more"
+    for n, tail in ((5, "<urn:p4>: 0 triple(s) in the store, 1 in the file"), (6, "; and 1 more")):
+        fewer = tmp_path / f"p{n}.nt"
+        fewer.write_text("".join(f"<urn:s> <urn:p{i}> <urn:o{i}> .\n" for i in range(n)))
+        with pytest.raises(PushFailed) as err:
+            push(fewer, virtuoso.update_url, target, user="dba", password="dba")
+        assert str(err.value).endswith(tail), n
     # when the temporary graph cannot be dropped either, the push says who will
     real_update = push_module.Store.update
 
