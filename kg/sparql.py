@@ -145,9 +145,15 @@ def syntax_error(text: str, exc: ParseException) -> InputError:
     reason = str(exc.msg) if getattr(exc, "msg", None) else str(exc)
     lines = text.splitlines() or [""]
     precise = _oxigraph_error(text)
-    # Oxigraph reports the furthest point its parser reached; trust it only when that point
-    # lies on the line rdflib blames, inside the text of that line.
-    if precise is not None and precise[0] == line_no and precise[1] <= len(lines[line_no - 1]) + 1:
+    # Oxigraph reports the furthest point its parser reached; trust it when that point lies
+    # at or after the one rdflib blames (rdflib often blames the start of the clause, a line
+    # early when the clause is cut off by a line break), inside the text of its line.
+    if (
+        precise is not None
+        and (precise[0], precise[1]) >= (line_no, col)
+        and precise[0] <= len(lines)
+        and precise[1] <= len(lines[precise[0] - 1]) + 1
+    ):
         line_no, col, reason = precise
     line = lines[line_no - 1] if 0 < line_no <= len(lines) else ""
     return InputError(

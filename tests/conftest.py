@@ -15,10 +15,17 @@ def runner() -> CliRunner:
     return CliRunner()
 
 
+#: Parsed once per process: `make mutation` runs a pytest session per mutant in forks of one
+#: process, which inherit this instead of parsing the KG again.
+_PARSED: dict[str, object] = {}
+
+
 @pytest.fixture(scope="session")
 def kg_graph():
     """Ontology + embedded data, without materialised inverses (do not mutate)."""
-    return load_graph()
+    if "kg" not in _PARSED:
+        _PARSED["kg"] = load_graph()
+    return _PARSED["kg"]
 
 
 @pytest.fixture(scope="session")
@@ -86,3 +93,29 @@ def open_page(browser):
     yield opener
     for p in pages:
         p.close()
+
+
+def pytest_collection_modifyitems(config, items):
+    """Under `make mutation` (mutmut names the mutant under test in MUTANT_UNDER_TEST), run
+    the quickest tests first: the first failure ends the run (-x), so a killed mutant costs
+    only the tests before it. Durations come from mutmut's own recording run."""
+    import json
+    import os
+    from pathlib import Path
+
+    if "__mutmut_" not in os.environ.get("MUTANT_UNDER_TEST", ""):
+        return
+    try:
+        durations = json.loads(Path("mutmut-stats.json").read_text())["duration_by_test"]
+    except (OSError, ValueError, KeyError):
+        return
+    items.sort(key=lambda item: durations.get(item.nodeid, float("inf")))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fresh_parse_cache():
+    """Each session parses its queries anew: answers cached by an earlier session in the same
+    process (mutmut's forked sessions) would keep the parser's checks from running at all."""
+    from kg import sparql
+
+    sparql._CACHE.clear()

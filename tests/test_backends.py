@@ -132,3 +132,57 @@ def test_parameters_mean_the_same_on_every_backend(backends, text, bindings, exp
     mem, ox = memory.query(text, bindings), store.query(text, bindings)
     assert sorted(_rows(mem)) == sorted(_rows(ox))  # no ORDER BY: compare as sets
     assert len(mem.rows) == expected_rows
+
+
+# --- where the VALUES row goes, by hand ----------------------------------------------------
+
+
+def _after_brace_following(text: str, marker: str) -> int:
+    """Index just after the first "{" that follows ``marker`` in ``text``."""
+    return text.index("{", text.index(marker)) + 1
+
+
+@pytest.mark.parametrize(
+    ("text", "marker"),
+    [
+        ("SELECT ?x WHERE { ?c <urn:p> ?x }", "WHERE"),
+        ("select ?x where { ?c <urn:p> ?x }", "where"),
+        ("ASK { ?s ?p ?o }", "ASK"),
+        ("SELECT * { ?s ?p ?o }", "SELECT"),
+        ("# { a comment\nSELECT * WHERE { ?s ?p ?o }", "SELECT"),
+        ('SELECT ("{" AS ?x) WHERE { ?s ?p ?o }', "WHERE"),
+        ('SELECT ("a\\"{" AS ?x) WHERE { ?s ?p ?o }', "WHERE"),
+        ("SELECT ('''{''' AS ?x) WHERE { ?s ?p ?o }", "WHERE"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", "WHERE"),
+        ("CONSTRUCT WHERE { ?s ?p ?o }", "WHERE"),
+        ("PREFIX x: <urn:x>\n# c\nCONSTRUCT { ?s x:p ?o } WHERE { ?s ?p ?o }", "WHERE"),
+        ("CONSTRUCT { ?s <urn:where> ?nowhere } WHERE { ?s ?p ?nowhere }", "} WHERE"),
+    ],
+)
+def test_group_start_by_hand(text, marker):
+    from kg.backends import _group_start
+
+    assert _group_start(text) == _after_brace_following(text, marker)
+
+
+def test_no_group_no_place():
+    from kg.backends import _group_start, inline_values
+
+    assert _group_start("DESCRIBE <urn:x>") is None
+    assert _group_start("SELECT ('{") is None
+    assert inline_values("DESCRIBE ?x", {"x": URIRef("urn:x")}) == (
+        "DESCRIBE ?x\nVALUES (?x) { (<urn:x>) }\n"
+    )
+
+
+def test_inline_values_by_hand():
+    from kg.backends import _values_clause, inline_values
+
+    bindings = {"b": Literal("x y"), "a": URIRef("urn:a")}
+    assert _values_clause(bindings) == '\nVALUES (?a ?b) { (<urn:a> "x y") }\n'
+    assert _values_clause({}) == ""
+    text = "SELECT * WHERE { ?a ?p ?b }"
+    assert inline_values(text, {}) == text
+    assert inline_values(text, bindings) == (
+        'SELECT * WHERE {\nVALUES (?a ?b) { (<urn:a> "x y") }\n ?a ?p ?b }'
+    )

@@ -74,3 +74,42 @@ def test_problem_tree_of_a_challenge_lies_beneath_it(backend, model, sparql):
     # everything below is reached by hasCause from the challenge (checked with SPARQL)
     rows = backend.query("SELECT ?x WHERE { ?h cbec:hasCause* ?x }", {"h": URIRef(talent)}).rows
     assert below == {str(r[0]) for r in rows}
+
+
+# --- the networkx adjacency on the hand-drawn fixture of test_projection --------------------
+
+
+@pytest.fixture(scope="module")
+def fixture_adjacency():
+    from test_projection import FX, fixture_graph
+
+    g = fixture_graph()
+    model = model_of(MemoryBackend(g))
+    return FX, GraphAdjacency(project(g, "remedy"), model)
+
+
+def test_networkx_steps_by_hand(fixture_adjacency):
+    fx, adj = fixture_adjacency
+
+    def step(nodes, role, along):
+        return sorted(n.removeprefix(fx) for n in adj.step({fx + x for x in nodes}, role, along))
+
+    # h1 hasCause c1, c2 (causal, along the chain: down to the causes); back up: c1 → h1
+    assert step({"h1"}, "causal", True) == ["c1", "c2"]
+    assert step({"c1"}, "causal", False) == ["h1"]
+    # what addresses c3 (a2, a3): a remedy relation walked against its direction
+    assert step({"c3"}, "remedy", True) == ["a2", "a3"]
+    assert step({"a3"}, "remedy", False) == ["c3"]
+    # nodes outside the projection are skipped, not the end of the walk
+    missing = {f"missing-{i}" for i in range(20)}
+    assert step({"h1", "h2", *missing}, "causal", True) == ["c1", "c2", "c3", "c4"]
+
+
+def test_networkx_layer_and_links_by_hand(fixture_adjacency):
+    fx, adj = fixture_adjacency
+    assert adj.layer(fx + "h1") == "problem" and adj.layer(fx + "a2") == "remedy"
+    assert adj.layer(fx + "t1") == "outcome"
+    assert adj.layer(fx + "missing") is None
+    # a2: part of m1, addresses c2 and c3, concerns c1
+    assert sorted(n.removeprefix(fx) for n in adj.linked(fx + "a2")) == ["c1", "c2", "c3", "m1"]
+    assert adj.linked(fx + "missing") == set()

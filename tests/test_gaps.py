@@ -56,6 +56,30 @@ def test_countermeasures_without_trend_count_their_actions(result):
     assert rows(result, "countermeasures_without_trend") == [("m3",)]
 
 
+def test_a_problem_under_no_challenge_has_none(tmp_path):
+    # a cause that nothing remedies and that lies under no challenge: its challenge cell is
+    # empty (None), not a node. (Asked of an embedded store: rdflib's ORDER BY fails on the
+    # unbound cell, see the report of issue #17.)
+    import pyoxigraph as ox
+
+    from kg.backends import OxigraphBackend
+    from kg.serialize import to_ntriples
+
+    g = fixture_graph(
+        TREE + EXTRA + 'id:fx-c9 a cbec:Cause ; skos:prefLabel "Stray cause"@en , "孤立成因"@zh .'
+    )
+    materialise_inverses(g)
+    store = ox.Store(str(tmp_path / "store"))
+    store.load(to_ntriples(g).encode(), format=ox.RdfFormat.N_TRIPLES)
+    store.flush()
+    del store
+    found = gaps(OxigraphBackend(tmp_path / "store"))["problems_without_remedy"]
+    assert [(row["problem"]["iri"].removeprefix(FX), row["challenge"]) for row in found[:1]] == [
+        ("c9", None)
+    ]  # an empty cell sorts first
+    assert rows({"p": found}, "p") == [("c9", None), ("c4", "h2"), ("e2", "h2")]
+
+
 def test_challenges_and_trends_without_support(result):
     assert rows(result, "challenges_without_countermeasure") == []
     assert rows(result, "trends_without_support") == [("t3",)]
@@ -101,6 +125,16 @@ def test_what_the_paper_leaves_without_remedy(paper):
         "id:cause-rising-brand-costs": "id:challenge-brand-building",
     }
     assert len(paper["problems_without_remedy"]) == 6  # one row each: no duplicates
+
+
+def test_countermeasures_without_trend_in_the_paper(paper):
+    # only the brand countermeasure supports a trend itself (export branding); credit
+    # supervision does through its actions (full online trading, quality and safety
+    # supervision, cross-border e-payment), diversified platforms through its platform action;
+    # none of the talent countermeasure's eight actions supports a trend (read off
+    # countermeasures.ttl by hand)
+    found = [row["countermeasure"]["curie"] for row in paper["countermeasures_without_trend"]]
+    assert found == ["id:countermeasure-talent"]
 
 
 def test_a_new_unaddressed_cause_is_reported(runner, tmp_path):

@@ -3,6 +3,8 @@ byte-identical from build to build, every word in both languages."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import os
 import re
@@ -142,6 +144,129 @@ def test_every_page_is_self_contained(maps):
         assert "sourceMappingURL" not in text and "{{" not in text, name
         if name != "index":
             assert [s.get("type") for s in parsed.scripts] == ["application/json", None, None]
+
+
+@pytest.mark.parametrize("bad", ["x</script>y", "x</SCRIPT >", "a</style>", "</Style"])
+def test_a_web_file_with_a_closing_tag_is_never_inlined(bad):
+    from kg.errors import KGError
+    from kg.maps.page import _inline_safe
+
+    with pytest.raises(KGError) as err:
+        _inline_safe(bad, "map.js")
+    assert str(err.value) == "map.js contains a closing script/style tag and cannot be inlined"
+    assert _inline_safe("if (a < b) { x = '<script>'; }", "map.js") == (
+        "if (a < b) { x = '<script>'; }"
+    )
+
+
+def _csp_directives(text: str) -> dict[str, list[str]]:
+    parsed = _Assets()
+    parsed.feed(text)
+    assert parsed.csp, "no Content-Security-Policy meta tag"
+    directives = {}
+    for part in parsed.csp.split(";"):
+        name, *values = part.split()
+        assert name not in directives, f"{name} given twice"
+        directives[name] = values
+    return directives
+
+
+def _inline_scripts(text: str) -> list[tuple[str, str]]:
+    """(type attribute, exact text) of every inline script element, in page order."""
+    return [
+        (re.search(r'type="([^"]*)"', attrs).group(1) if "type=" in attrs else "", body)
+        for attrs, body in re.findall(r"<script\b([^>]*)>(.*?)</script>", text, re.S | re.I)
+    ]
+
+
+def _hashes(scripts: list[str]) -> list[str]:
+    return sorted(
+        "'sha256-" + base64.b64encode(hashlib.sha256(b.encode()).digest()).decode() + "'"
+        for b in scripts
+    )
+
+
+def test_csp_allows_exactly_the_inlined_scripts(maps, evil):
+    # the browser runs an inline script only if the base64 SHA-256 of its exact text is listed
+    # in script-src: each executable script of a page must be listed, and nothing else (no
+    # 'unsafe-inline', no host, no hash of a script the page does not hold); the JSON data
+    # block is not executed and needs no hash
+    pages = {**maps, **{f"evil/{k}": v for k, v in evil[1].items()}}
+    for name, path in pages.items():
+        text = path.read_text(encoding="utf-8")
+        directives = _csp_directives(text)
+        assert directives["default-src"] == ["'none'"], name
+        executable = [body for kind, body in _inline_scripts(text) if kind != "application/json"]
+        # the rest, as the README says: nothing is fetched, no base or form target, inline
+        # styles and the legends' data: images only
+        rest = {
+            "default-src": ["'none'"],
+            "style-src": ["'unsafe-inline'"],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+        }
+        # data: images (the legends); a map page also shows its PNG export as a blob: URL
+        rest["img-src"] = ["data:"] if name.endswith("index") else ["data:", "blob:"]
+        assert {k: v for k, v in directives.items() if k != "script-src"} == rest, name
+        if name.endswith("index"):
+            assert executable == [], name
+            assert directives.get("script-src", ["'none'"]) == ["'none'"], name
+        else:
+            assert len(executable) == 2, name  # vis-network and map.js
+            assert sorted(directives["script-src"]) == _hashes(executable), name
+        loose = [v for k, vs in directives.items() if k != "style-src" for v in vs if "unsafe" in v]
+        assert loose == [], name
+
+
+@pytest.fixture(scope="module")
+def small_maps(tmp_path_factory):
+    """Every page for the fixture of test_projection plus a challenge whose label tries to
+    break out of HTML and JSON (quick: what make mutation runs)."""
+    from test_projection import fixture_graph
+
+    g = fixture_graph(
+        f"""
+id:fx-h9 a cbec:Challenge ; skos:prefLabel "{EVIL_LABEL}"@en , "{EVIL_LABEL}"@zh ;
+    cbec:hasCause id:fx-c1 .
+"""
+    )
+    return write_maps(g, tmp_path_factory.mktemp("small-maps"))
+
+
+def test_small_maps_csp_and_escaping(small_maps):
+    assert sorted(small_maps) == [
+        "index",
+        "map",
+        "maps/actors",
+        "maps/fx-h1",
+        "maps/fx-h2",
+        "maps/fx-h9",
+    ]
+    for name, path in small_maps.items():
+        assert path == path.parent / (name.rsplit("/", 1)[-1] + ".html")
+        text = path.read_text(encoding="utf-8")
+        directives = _csp_directives(text)
+        scripts = [body for kind, body in _inline_scripts(text) if kind != "application/json"]
+        hashes = _hashes(scripts)
+        assert sorted(directives.get("script-src", ["'none'"])) == (hashes or ["'none'"]), name
+        rest = {k: v for k, v in directives.items() if k != "script-src"}
+        assert rest == {
+            "default-src": ["'none'"],
+            "style-src": ["'unsafe-inline'"],
+            "base-uri": ["'none'"],
+            "form-action": ["'none'"],
+            "img-src": ["data:"] if name == "index" else ["data:", "blob:"],
+        }, name
+        assert "<img" not in text, name
+        if name != "index":
+            data = page_data(path)
+            assert len(scripts) == 2, name
+            if name in ("map", "maps/fx-h9"):
+                assert EVIL_LABEL in data["s"], name  # the label itself, as data
+    focus = small_maps["maps/fx-h9"].read_text(encoding="utf-8")
+    assert "&lt;img src=x onerror=alert(1)&gt;" in focus  # the title, escaped as text
+    index = small_maps["index"].read_text(encoding="utf-8")
+    assert "Challenge: &lt;img src=x onerror=alert(1)&gt;" in index
 
 
 def test_two_builds_are_byte_identical(kg_graph, maps, tmp_path):

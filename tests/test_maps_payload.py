@@ -46,6 +46,22 @@ def test_json_for_script_escapes_markup_and_round_trips():
     assert json.loads(text) == sample
 
 
+def test_json_for_script_is_compact_and_sorted():
+    # the same data always gives the same bytes (the pages are compared byte for byte)
+    assert json_for_script({"b": [1, {"d": 2, "c": 3}], "a": "é"}) == (
+        '{"a":"é","b":[1,{"c":3,"d":2}]}'
+    )
+
+
+def test_json_for_script_escapes_line_separators():
+    # U+2028/U+2029 end a line in older JavaScript parsers: escaped, and still the same JSON
+    data = {"s": "a\u2028b\u2029c"}
+    text = json_for_script(data)
+    assert "\u2028" not in text and "\u2029" not in text
+    assert text == '{"s":"a\\u2028b\\u2029c"}'
+    assert json.loads(text) == data
+
+
 def test_the_overview_carries_the_chain_view(chain_view, data):
     strings = data["s"]
     assert len(strings) == len(set(strings))  # each string stored once

@@ -10,6 +10,7 @@ import contextlib
 import socket
 import threading
 import urllib.parse
+from collections import Counter
 from decimal import Decimal
 
 import pytest
@@ -21,7 +22,8 @@ from kg.api import memory_backend
 from kg.backends import EndpointBackend
 from kg.build import build
 from kg.cli import main
-from kg.push import PushFailed, push, temporary_graph
+from kg.errors import KGError
+from kg.push import FileStats, PushFailed, compare, push, temporary_graph
 from kg.query import coerce_params, named_queries, run_query
 from kg.synth import synth
 
@@ -94,6 +96,67 @@ def normal(term):
 
 def rows_of(result) -> list:
     return sorted(tuple(normal(t) for t in row) for row in result.rows)
+
+
+# --- the file and the names, without a store (these run first: a mutant they kill never
+# starts Virtuoso) --------------------------------------------------------------------------
+
+XSD = "http://www.w3.org/2001/XMLSchema#"
+
+
+def test_scan_counts_by_hand(tmp_path):
+    from kg.push import scan
+
+    path = tmp_path / "t.nt"
+    path.write_text(
+        "<urn:a> <urn:p> <urn:b> .\n"
+        "# a comment\n"
+        '<urn:a> <urn:p> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .\n'
+        '<urn:a> <urn:q> "x" .\n'
+        '<urn:b> <urn:q> "y"@en .\n'
+        '<urn:c> <urn:q> "y"@en .\n',
+        encoding="utf-8",
+    )
+    stats = scan(path)
+    assert stats.triples == 5
+    assert stats.predicates == Counter({"urn:p": 2, "urn:q": 3})
+    lang = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+    assert stats.datatypes == Counter(
+        {("urn:p", XSD + "integer"): 1, ("urn:q", XSD + "string"): 1, ("urn:q", lang): 2}
+    )
+
+
+def test_scan_refuses_what_cannot_be_pushed(tmp_path):
+    from kg.errors import InputError
+    from kg.push import scan
+
+    broken = tmp_path / "broken.nt"
+    broken.write_text('<urn:a> <urn:p> <urn:b> .\n<urn:a> <urn:p> "open .\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"broken\.nt:2: "):
+        scan(broken)
+    blank = tmp_path / "blank.nt"
+    blank.write_text("_:x <urn:p> <urn:b> .\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"blank\.nt: blank node in .*push needs skolemised"):
+        scan(blank)
+    with pytest.raises(InputError, match=r"missing\.nt: cannot read"):
+        scan(tmp_path / "missing.nt")
+
+
+def test_names_and_terms_of_a_push():
+    from kg.errors import InputError
+    from kg.push import lock_graph
+    from kg.push_client import sparql_iri as _iri
+    from kg.push_client import sparql_literal as _literal
+    from kg.push_scan import count_triples_text
+
+    assert temporary_graph("urn:g") == "urn:g#kg-push-tmp"
+    assert temporary_graph("urn:g#part", "abc") == "urn:g#kg-push-tmp-abc"
+    assert lock_graph("urn:g#part") == "urn:g#kg-push-lock"
+    assert count_triples_text("<a> <b> <c> .\n\n  # x\n <d> <e> <f> .\n") == 2
+    assert _iri("urn:g") == "<urn:g>"
+    with pytest.raises(InputError, match="not a valid IRI: 'urn:a> DROP ALL'"):
+        _iri("urn:a> DROP ALL")
+    assert _literal('a "b"\n') == '"a \\"b\\"\\n"'
 
 
 @pytest.fixture(scope="module")
@@ -353,7 +416,15 @@ def test_empty_file_is_refused_unless_allowed(virtuoso, tmp_path, pushed, runner
     assert count(virtuoso, target) == 0
 
 
-def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
+@pytest.fixture
+def five(tmp_path):
+    """Five triples, each on its own line."""
+    path = tmp_path / "five.nt"
+    path.write_text("".join(f"<urn:s{i}> <urn:p> <urn:o{i}> .\n" for i in range(5)))
+    return path
+
+
+def test_short_upload_fails_the_check(virtuoso, five, monkeypatch):
     """Item 13: a store that keeps fewer triples than were sent fails the push (the total
     count comparison must catch it, not only the per-predicate one)."""
     from kg import push_client
@@ -366,9 +437,192 @@ def test_short_upload_fails_the_check(virtuoso, kg_nt, pushed, monkeypatch):
         real(self, graph, b"".join(lines[:-1]))  # one triple lost per batch
 
     monkeypatch.setattr(push_client.Store, "upload", lossy)
-    with pytest.raises(PushFailed, match=r"the temporary graph holds \d+ triples, the file \d+"):
-        push(kg_nt, virtuoso.update_url, target, user="dba", password="dba")
+    # batches of 3 and 2: one triple lost from each, 3 of the 5 arrive (two differences, all
+    # shown)
+    with pytest.raises(PushFailed) as err:
+        push(five, virtuoso.update_url, target, user="dba", password="dba", batch_size=3)
+    assert str(err.value).endswith(
+        "): the temporary graph holds 3 triples, the file 5; "
+        "<urn:p>: 3 triple(s) in the store, 5 in the file"
+    )
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
+
+
+def test_compare_reports_a_short_total_first():
+    """The totals are compared before the predicates (no store needed): 3 triples in the file
+    (2 of urn:p, 1 of urn:q), 2 in the store (1 of each); the same counts agree."""
+    file = FileStats(3, Counter({"urn:p": 2, "urn:q": 1}))
+    short = FileStats(2, Counter({"urn:p": 1, "urn:q": 1}))
+    extra = FileStats(4, Counter({"urn:p": 3, "urn:q": 1}))
+    assert compare(file, short) == (
+        [
+            "the temporary graph holds 2 triples, the file 3",
+            "<urn:p>: 1 triple(s) in the store, 2 in the file",
+        ],
+        [],
+    )
+    assert compare(file, extra)[0][0] == "the temporary graph holds 4 triples, the file 3"
+    assert compare(file, FileStats(3, Counter({"urn:p": 2, "urn:q": 1}))) == ([], [])
+
+
+def test_compare_datatypes_by_hand():
+    dec, integer, double, string = (XSD + t for t in ("decimal", "integer", "double", "string"))
+    # urn:a came back as it was; urn:b lost one of two decimals to xsd:integer; urn:c's decimal
+    # came back as a double; urn:d's literal came back as no literal at all; urn:f's two
+    # decimals came back as a double and an integer
+    file = FileStats(
+        8,
+        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1, "urn:f": 2}),
+        Counter({("urn:a", string): 1, ("urn:b", dec): 2, ("urn:b", string): 1,
+                 ("urn:c", dec): 1, ("urn:d", dec): 1, ("urn:f", dec): 2}),
+    )  # fmt: skip
+    stored = FileStats(
+        8,
+        Counter({"urn:a": 1, "urn:b": 3, "urn:c": 1, "urn:d": 1, "urn:f": 2}),
+        Counter({("urn:a", string): 1, ("urn:b", dec): 1, ("urn:b", integer): 1,
+                 ("urn:b", string): 1, ("urn:c", double): 1, ("urn:f", double): 1,
+                 ("urn:f", integer): 1}),
+    )  # fmt: skip
+    assert compare(file, stored) == (
+        [],
+        [
+            "<urn:b>: 1 literal(s) of xsd:decimal came back as xsd:integer",
+            "<urn:c>: 1 literal(s) of xsd:decimal came back as xsd:double",
+            "<urn:d>: 1 literal(s) of xsd:decimal came back as other datatypes",
+            "<urn:f>: 2 literal(s) of xsd:decimal came back as xsd:double, xsd:integer",
+        ],
+    )
+    # a predicate only the store holds is an error too; warnings wait until there are none
+    extra = FileStats(9, Counter({**stored.predicates, "urn:e": 1}), stored.datatypes)
+    assert compare(file, extra) == (
+        [
+            "the temporary graph holds 9 triples, the file 8",
+            "<urn:e>: 1 triple(s) in the store, 0 in the file",
+        ],
+        [],
+    )
+
+
+def test_a_move_that_loses_triples_fails_the_push(virtuoso, five, monkeypatch):
+    """A store that loses a triple while moving the temporary graph onto the target: the count
+    of the target after the move is checked against the file's (the push cannot undo it, but
+    must not report success)."""
+    from kg import push_client as push_module
+
+    target = GRAPH + "/lossy-move"
+    real = push_module.Store.update
+
+    def lossy(self, text):
+        real(self, text)
+        if text.startswith("MOVE GRAPH"):
+            real(self, f"DELETE DATA {{ GRAPH <{target}> {{ <urn:s0> <urn:p> <urn:o0> }} }}")
+
+    monkeypatch.setattr(push_module.Store, "update", lossy)
+    with pytest.raises(PushFailed, match=r"holds 4 triples after the push, expected 5$"):
+        push(five, virtuoso.update_url, target, user="dba", password="dba")
+    assert count(virtuoso, target) == 4
+
+
+def test_a_failed_check_says_what_differs_and_drops_the_temporary_graph(
+    virtuoso, tmp_path, monkeypatch
+):
+    """Eight triples of eight predicates, of which the store keeps only the first: the total
+    and seven predicates differ (8 differences): the first five are shown, then how many more."""
+    from kg import push_client as push_module
+
+    data = tmp_path / "eight.nt"
+    data.write_text("".join(f"<urn:s> <urn:p{i}> <urn:o{i}> .\n" for i in range(8)))
+    target = GRAPH + "/eight"
+    real = push_module.Store.upload
+    monkeypatch.setattr(
+        push_module.Store, "upload", lambda self, g, d: real(self, g, d.splitlines()[0] + b"\n")
+    )
+    with pytest.raises(PushFailed) as err:
+        push(data, virtuoso.update_url, target, user="dba", password="dba")
+    missing = [f"<urn:p{i}>: 0 triple(s) in the store, 1 in the file" for i in range(1, 5)]
+    assert str(err.value) == (
+        f"push failed, <{target}> unchanged (the temporary graph was dropped): "
+        + "; ".join(["the temporary graph holds 1 triples, the file 8", *missing])
+        + "; and 3 more"
+    )
+    assert tmp_count(virtuoso, target) == 0
+    # five differences are all shown; six are five and "1 more"
+    for n, tail in ((5, "<urn:p4>: 0 triple(s) in the store, 1 in the file"), (6, "; and 1 more")):
+        fewer = tmp_path / f"p{n}.nt"
+        fewer.write_text("".join(f"<urn:s> <urn:p{i}> <urn:o{i}> .\n" for i in range(n)))
+        with pytest.raises(PushFailed) as err:
+            push(fewer, virtuoso.update_url, target, user="dba", password="dba")
+        assert str(err.value).endswith(tail), n
+    # when the temporary graph cannot be dropped either, the push says who will
+    real_update = push_module.Store.update
+
+    def no_drop(self, text):
+        if text.startswith("DROP SILENT GRAPH"):
+            raise KGError("connection lost")
+        real_update(self, text)
+
+    monkeypatch.setattr(push_module.Store, "update", no_drop)
+    with pytest.raises(PushFailed, match=r"unchanged \(the temporary graph will be dropped by "
+                       r"the next push\): the temporary graph holds 1 triples"):  # fmt: skip
+        push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert tmp_count(virtuoso, target) == 1
+    monkeypatch.setattr(push_module.Store, "update", real_update)
+    monkeypatch.setattr(push_module.Store, "upload", real)
+    # ...and it does: the next push removes what the cut-off one left behind
+    result = push(data, virtuoso.update_url, target, user="dba", password="dba")
+    assert result.triples == 8 and count(virtuoso, target) == 8
+    assert tmp_count(virtuoso, target) == 0
+
+
+def test_a_failed_move_says_so(virtuoso, five, monkeypatch):
+    from kg import push_client as push_module
+
+    target = GRAPH + "/no-move"
+    real = push_module.Store.update
+
+    def no_move(self, text):
+        if text.startswith("MOVE GRAPH"):
+            raise KGError("connection lost")
+        real(self, text)
+
+    monkeypatch.setattr(push_module.Store, "update", no_move)
+    with pytest.raises(PushFailed) as err:
+        push(five, virtuoso.update_url, target, user="dba", password="dba")
+    assert str(err.value) == (
+        "the final MOVE failed: connection lost. A store that runs one update request as one "
+        f"transaction leaves <{target}> unchanged; re-run the push"
+    )
+    assert count(virtuoso, target) == 0
+
+
+def test_a_small_push_in_batches_by_hand(virtuoso, five):
+    """Five triples in batches of two: three batches of 2, 2 and 1 statements, reported as
+    they go; then the same file over the Graph Store protocol in one batch."""
+    data = five
+    target = GRAPH + "/five"
+    seen: list[int] = []
+    result = push(
+        data, virtuoso.update_url, target, user="dba", password="dba", batch_size=2,
+        progress=seen.append,
+    )  # fmt: skip
+    assert (result.graph, result.triples, result.batches, result.protocol) == (
+        target,
+        5,
+        3,
+        "update",
+    )
+    assert seen == [2, 2, 1] and result.warnings == [] and 0 < result.seconds < 600
+    assert count(virtuoso, target) == 5 and tmp_count(virtuoso, target) == 0
+    again = push(
+        data,
+        virtuoso.update_url,
+        target,
+        graph_store=virtuoso.graph_store_url,
+        user="dba",
+        password="dba",
+    )
+    assert (again.triples, again.batches, again.protocol) == (5, 1, "graph-store")
+    assert count(virtuoso, target) == 5
 
 
 @pytest.mark.parametrize(
@@ -406,7 +660,7 @@ def test_garbled_count_fails_the_push_cleanly(virtuoso, tmp_path, pushed, monkey
     assert count(virtuoso, target) == 0 and tmp_count(virtuoso, target) == 0
 
 
-def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, pushed, runner):
+def test_rewritten_datatypes_are_reported(virtuoso, tmp_path, runner):
     """Item 13: Virtuoso turns "7"^^xsd:decimal into xsd:integer; the push says so."""
     xsd = "http://www.w3.org/2001/XMLSchema#"
     data = _nt(

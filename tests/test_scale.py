@@ -113,18 +113,39 @@ def test_streaming_build_writes_nt_from_the_store_and_read_commands_use_it(
         ],
     )
     assert out.output == "n\n16\n"
-    out = runner.invoke(main, ["trace", "id:synth-00001-challenge-1", "--store", s])
-    assert out.exit_code == 0 and "Causes (" in out.output
-    out = runner.invoke(main, ["gaps", "--store", s, "--format", "json"])
-    assert out.exit_code == 0 and json.loads(out.output)
-    out = runner.invoke(
-        main, ["analyze", "--store", s, "--out", str(tmp_path / "a"), "--format", "json"]
-    )
-    assert out.exit_code == 0, out.output
-    out = runner.invoke(
-        main, ["export", "--format", "csv", "--store", s, "--out", str(tmp_path / "e")]
-    )
-    assert out.exit_code == 0, out.output
+    # each read command answers from the store exactly as from the same corpus in memory
+    # (--with), and the trace holds what an independent SPARQL query over the file finds
+    focus = "id:synth-00001-challenge-1"
+
+    def both(*args: str, out_dir: str | None = None) -> tuple[str, str]:
+        answers = []
+        for i, source in enumerate((["--store", s], ["--with", str(path)])):
+            extra = ["--out", f"{out_dir}{i}"] if out_dir else []
+            done = runner.invoke(main, [*args, *source, *extra])
+            assert done.exit_code == 0, done.output
+            answers.append(done.output)
+        return answers[0], answers[1]
+
+    stored, memory = both("trace", focus, "--format", "json")
+    assert stored == memory
+    trace = json.loads(stored)
+    file = Graph().parse(path, format="nt")
+    beneath = {
+        str(row[0])
+        for row in file.query(
+            "SELECT ?c WHERE { <https://w3id.org/cbec-kg/id/synth-00001-challenge-1> "
+            "<https://w3id.org/cbec-kg/ontology#hasCause>+ ?c . "
+            "?c a <https://w3id.org/cbec-kg/ontology#Cause> }"
+        )
+    }
+    assert beneath and beneath == {item["iri"] for item in trace["causes"]}
+    stored, memory = both("gaps", "--format", "json")
+    assert stored == memory and set(json.loads(stored)) >= {"problems_without_remedy"}
+    stored, memory = both("analyze", "--format", "json", out_dir=str(tmp_path / "a"))
+    assert json.loads(stored) == json.loads(memory)
+    both("export", "--format", "csv", out_dir=str(tmp_path / "e"))
+    exported = [{p.name: p.read_bytes() for p in (tmp_path / f"e{i}").iterdir()} for i in (0, 1)]
+    assert exported[0] == exported[1] and exported[0]
 
 
 def test_formats_option(tmp_path, runner):

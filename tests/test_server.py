@@ -276,7 +276,9 @@ def test_malformed_query_is_400_with_line_and_column(server):
         headers={"Content-Type": "application/sparql-query"},
     )
     assert status == 400
-    assert b"line 3, column" in body or b"line 2, column" in body
+    # "?s ?p" lacks its object: the error is the "}" opening line 3 (counted by hand)
+    assert b"SPARQL syntax error at line 3, column 1: " in body
+    assert body.decode().splitlines()[-2:] == ["  }", "  ^"], body
 
 
 def test_query_page_is_offline_and_lists_named_queries(server):
@@ -359,3 +361,110 @@ def test_serve_refuses_a_folder_that_is_not_a_store(tmp_path, runner):
     result = runner.invoke(main, ["serve", "--store", str(tmp_path), "--port", "0"])
     assert result.exit_code == 2
     assert "not a store" in result.output
+
+
+# --- the routes, on a two-triple store (no build): every refusal with its status and text ---
+
+READ_ONLY_TEXT = b"SPARQL updates are not allowed: this endpoint is read-only.\n"
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory):
+    import pyoxigraph as ox
+
+    path = tmp_path_factory.mktemp("tiny") / "kg.store"
+    s = ox.Store(str(path))
+    a, p = ox.NamedNode("urn:a"), ox.NamedNode("urn:p")
+    s.add(ox.Quad(a, p, ox.NamedNode("urn:b")))
+    s.add(ox.Quad(a, p, ox.Literal("x")))
+    s.flush()
+    del s
+    server = make_server(path, port=0, workers=1)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield server.url.removesuffix("/").removesuffix("/sparql")
+    server.shutdown()
+    server.server_close()
+    thread.join(10)
+
+
+def _q(**params) -> str:
+    return "?" + urllib.parse.urlencode(params)
+
+
+FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "headers"),
+    [
+        ("/" + _q(update="DROP ALL"), None, {}),
+        ("/sparql" + _q(query="ASK {}", update="DROP ALL"), None, {}),
+        ("/", b"DROP ALL", {"Content-Type": "application/sparql-update"}),
+        ("/sparql", b"DROP ALL", {"Content-Type": "application/sparql-update; charset=utf-8"}),
+        ("/", b"update=DROP+ALL", FORM),
+        ("/" + _q(update="DROP ALL"), b"query=ASK+%7B%7D", FORM),
+    ],
+)
+def test_every_way_of_sending_an_update_is_403(tiny, path, data, headers):
+    status, hdrs, body = http(tiny + path, data=data, headers=headers)
+    assert (status, body) == (403, READ_ONLY_TEXT)
+    assert hdrs["Content-Type"] == "text/plain; charset=utf-8"
+    status, _, body = http(tiny + _q(query="SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"))
+    assert json.loads(body)["results"]["bindings"][0]["n"]["value"] == "2"
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "data", "headers", "status", "text"),
+    [
+        ("GET", "/", None, {"Accept": "application/sparql-results+json"}, 400,
+         "missing 'query' parameter"),
+        ("GET", "/" + _q(query="ASK {}") + "&query=ASK+%7B%7D", None, {}, 400,
+         "'query' given 2 times; send exactly one"),
+        ("GET", "/?query=%FF", None, {}, 400, "the query string is not UTF-8"),
+        ("GET", "/nowhere", None, {}, 404, "not found: /nowhere"),
+        ("PUT", "/", b"x", {}, 405, "method PUT not allowed"),
+        ("POST", "/nowhere", b"query=ASK+%7B%7D", FORM, 404, "not found: /nowhere"),
+        ("POST", "/", b"ASK {}", {"Content-Type": "text/plain"}, 415,
+         "POST needs application/sparql-query or application/x-www-form-urlencoded"),
+        ("POST", "/", b"\xff", {"Content-Type": "application/sparql-query"}, 400,
+         "the query is not UTF-8"),
+        ("POST", "/", b"format=json", FORM, 400, "missing 'query' parameter"),
+        ("POST", "/" + _q(query="ASK {}"), b"query=ASK+%7B%7D", FORM, 400,
+         "'query' given twice (URL and body); send exactly one"),
+        ("POST", "/", b"query=ASK+%7B%7D&query=ASK+%7B%7D", FORM, 400,
+         "'query' given 2 times; send exactly one"),
+        ("POST", "/", b"query=%FF", FORM, 400, "the form body is not UTF-8"),
+    ],
+)  # fmt: skip
+def test_malformed_requests_get_their_status_and_reason(
+    tiny, method, path, data, headers, status, text
+):
+    got, hdrs, body = http(tiny + path, data=data, headers=headers, method=method)
+    assert (got, body.decode()) == (status, text + "\n")
+    if status == 405:
+        assert hdrs["Allow"] == "GET, HEAD, POST"
+
+
+def test_routes_that_answer(tiny):
+    status, hdrs, body = http(tiny + "/sparql" + _q(query="ASK { <urn:a> <urn:p> <urn:b> }"))
+    assert (status, json.loads(body)["boolean"]) == (200, True)
+    status, hdrs, body = http(tiny + "/", data=b"ASK { <urn:b> ?p ?o }",
+                              headers={"Content-Type": "application/sparql-query"})  # fmt: skip
+    assert (status, json.loads(body)["boolean"]) == (200, False)
+    status, hdrs, body = http(
+        tiny + "/", data=b"query=ASK+%7B+%3Furn+%3Fp+%3Fo+%7D&format=json", headers=FORM
+    )
+    assert status == 200 and json.loads(body)["boolean"] is True
+    for path in ("/", "/sparql", "/index.html"):
+        status, hdrs, body = http(tiny + path, headers={"Accept": "text/html"})
+        assert status == 200 and hdrs["Content-Type"] == "text/html; charset=utf-8", path
+        assert "default-src 'none'" in hdrs["Content-Security-Policy"]
+        assert hdrs["Referrer-Policy"] == "no-referrer"
+    status, hdrs, body = http(tiny + "/queries.json")
+    assert status == 200 and hdrs["Content-Type"] == "application/json; charset=utf-8"
+    assert {q["name"] for q in json.loads(body)} == {q.name for q in named_queries()}
+    status, hdrs, _ = http(tiny + "/ui.js")
+    assert (status, hdrs["Content-Type"]) == (200, "text/javascript; charset=utf-8")
+    status, hdrs, _ = http(tiny + "/favicon.ico")
+    assert (status, hdrs["Content-Type"]) == (200, "image/svg+xml")

@@ -19,6 +19,7 @@ from kg.build import build, materialise_inverses
 from kg.cli import main
 from kg.loader import load_graph
 from kg.model import ChainModel
+from kg.namespaces import CBEC as CBEC_NS
 from kg.namespaces import ID
 from kg.trace import trace
 
@@ -337,3 +338,129 @@ def test_the_pandemic_is_traced_to_the_finding_it_drives():
     assert t["none"] == {}  # outside the chain: nothing is claimed to be missing
     drives = [lk for lk in t["links"] if lk["predicate"] == "cbec:hasDriver"]
     assert drives and drives[0]["stated"] and drives[0]["evidence"][0]["section"] == "1.2"
+
+
+def test_an_actor_traces_the_same_without_materialised_inverses():
+    # the actor is only ever the object of cbec:responsibleActor: without the inverse triples
+    # (cbec:responsibleFor) the walk must still find what it is responsible for
+    t = trace(MemoryBackend(fixture_graph(TREE)), "Marketplace")
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m2"],
+        "actions": ["a3"],
+        "trends": ["t2"],
+        "actors": ["plat"],
+        "statistics": ["obs"],  # the observation substantiates h1
+    }
+
+
+def test_links_are_those_among_the_traced_nodes(tree):
+    # "Unfilled posts" (e2) comes of c4, beneath h2: of the fixture's link records only
+    # h2 hasCause c4 lies among them (h2 hasCause c3 leads out of the trace; e2 hasCause c4 has
+    # no record)
+    t = trace(tree, "Unfilled posts")
+    assert [
+        (lk["source"].removeprefix(FX), lk["predicate"], lk["target"].removeprefix(FX))
+        for lk in t["links"]
+    ] == [("h2", "cbec:hasCause", "c4")]
+    assert t["links"][0]["stated"] is True
+
+
+def test_items_and_links_in_full_by_hand(tree):
+    t = trace(tree, "Credit gap")
+    focus = t["focus"]
+    assert {k: v for k, v in focus.items() if k != "evidence"} == {
+        "iri": FX + "h1",
+        "type": "cbec:Challenge",
+        "label": {"en": "Credit gap", "zh": "信用缺口"},
+        "causes": [FX + "c1", FX + "c2"],
+    }
+    assert sorted((e["section"], e["quote"], e["stated"]) for e in focus["evidence"]) == [
+        ("2.10", "第十节引文", True),
+        ("2.9", "第九节引文", True),
+    ]
+    types = {i["iri"].removeprefix(FX): i["type"] for k in t if k not in ("focus", "links", "none")
+             for i in t[k]}  # fmt: skip
+    assert {n: types[n] for n in ("c1", "c5", "e1", "m1", "a3", "t1", "gov")} == {
+        "c1": "cbec:Cause",
+        "c5": "cbec:Cause",
+        "e1": "cbec:Effect",
+        "m1": "cbec:Countermeasure",
+        "a3": "cbec:Action",
+        "t1": "cbec:Trend",
+        "gov": "cbec:Actor",
+    }
+    links = {
+        (lk["source"].removeprefix(FX), lk["target"].removeprefix(FX)): lk for lk in t["links"]
+    }
+    assert links["m1", "h1"] == {
+        "source": FX + "m1",
+        "predicate": "cbec:addresses",
+        "target": FX + "h1",
+        "stated": True,
+        "rationale": "fixture",
+        "rationales": {"en": "fixture", "zh": "夹具"},
+        "evidence": [{"section": "3.1", "quote": "m1 addresses h1", "stated": True}],
+    }
+    assert links["a2", "c2"]["stated"] is False
+    assert links["a2", "c2"]["evidence"] == [
+        {"section": "3.1", "quote": "a2 addresses c2", "stated": False}
+    ]
+
+
+@pytest.mark.parametrize("term", ["Credit gap", "Talent training", "Marketplace"])
+def test_links_come_sorted_by_source_relation_target(tree, term):
+    t = trace(tree, term)
+    keys = [(lk["source"], str(CBEC_NS) + lk["predicate"].removeprefix("cbec:"), lk["target"])
+            for lk in t["links"]]  # fmt: skip
+    assert len(keys) >= 5 and keys == sorted(keys)
+    assert len(set(keys)) == len(keys)
+
+
+def test_a_trend_does_not_bring_the_other_trends_of_its_supporters():
+    # a1 supports t1 and (here) t2: around t1 are what supports t1 and back, not t2
+    g = fixture_graph(TREE + "id:fx-a1 cbec:supports id:fx-t2 .")
+    materialise_inverses(g)
+    t = trace(MemoryBackend(g), "Digitalisation")
+    assert groups(t)["trends"] == ["t1"]
+    assert groups(t)["actions"] == ["a1"] and groups(t)["countermeasures"] == ["m1"]
+
+
+def test_a_node_off_the_chain_traces_the_chains_of_its_links(tree):
+    # the observation substantiates h1: its trace is the chain around h1 (see the first test)
+    t = trace(tree, FX + "obs")
+    assert groups(t) == {
+        "challenges": ["h1"],
+        "effects": ["e1"],
+        "causes": ["c1", "c2", "c5"],
+        "countermeasures": ["m1", "m2"],
+        "actions": ["a1", "a2", "a3"],
+        "trends": ["t1", "t2"],
+        "actors": ["gov", "plat"],
+        "statistics": ["obs"],
+    }
+
+
+def test_a_driver_of_two_trends_traces_both_chains():
+    # d1 drives t1 and t2: the chains around t1 (a1, m1; c1, h1, e1; gov) and around t2
+    # (m2 and its action a3; h2, c3, c5 and above c5: c1, h1, e1; plat)
+    g = fixture_graph(
+        TREE
+        + 'id:fx-d1 a cbec:Driver ; skos:prefLabel "Policy push"@en , "政策推动"@zh .\n'
+        + "id:fx-t1 cbec:hasDriver id:fx-d1 .\nid:fx-t2 cbec:hasDriver id:fx-d1 .\n"
+    )
+    materialise_inverses(g)
+    t = trace(MemoryBackend(g), "Policy push")
+    assert groups(t) == {
+        "challenges": ["h1", "h2"],
+        "effects": ["e1"],
+        "causes": ["c1", "c3", "c5"],
+        "countermeasures": ["m1", "m2"],
+        "actions": ["a1", "a3"],
+        "trends": ["t1", "t2"],
+        "actors": ["gov", "plat"],
+        "statistics": ["obs"],
+        "related": ["d1"],  # the focus, in its own group
+    }
