@@ -3,7 +3,7 @@ problem tree (what it causes, what causes it, inferred links with their rational
 with their actions and who acts, and the trends with what supports and what drives them (forces
 and technologies, laws and policies, standards).
 
-Each node and link cites the quote :func:`kg.brief.content.chosen_quotes` picks, and each quote
+Each node and link cites the quote :func:`kg.brief.quotes.chosen_quotes` picks, and each quote
 is shown once in the section (:meth:`kg.brief.html_pieces.Pieces.begin`).
 
 ``t`` is a trace (:func:`kg.trace.trace`, the JSON contract of ``kg trace``) of a challenge::
@@ -17,9 +17,9 @@ from __future__ import annotations
 
 from html import escape
 
-from kg.brief.content import Item, chosen_quotes, trend_drivers
 from kg.brief.figure import chain_figure
 from kg.brief.html_pieces import Pieces, data_uri
+from kg.brief.quotes import Item, chosen_quotes, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 

@@ -19,7 +19,8 @@ import base64
 from html import escape
 from typing import Any
 
-from kg.brief.content import Content, Num, Segment, link_key
+from kg.brief.content import Content, Num, Segment
+from kg.brief.quotes import link_key
 from kg.brief.words import w
 from kg.namespaces import curie
 
@@ -60,7 +61,7 @@ class Pieces:
 
     def begin(self, section: str, quotes: dict[str, dict[str, Any]] | None = None) -> None:
         """Start the section ``section`` (an id prefix): its quotes are shown once each, and a
-        node or link cites the quote ``quotes`` (:func:`kg.brief.content.chosen_quotes`) picks
+        node or link cites the quote ``quotes`` (:func:`kg.brief.quotes.chosen_quotes`) picks
         for it, else its first."""
         self._section, self._shown, self.quotes = section, {}, quotes or {}
 

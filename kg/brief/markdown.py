@@ -1,14 +1,15 @@
 """The brief as Markdown: the same content as the HTML page (:mod:`kg.brief.content`), every
 piece of KG text escaped with :func:`kg.render.markdown.escape`, the charts and figures linked
 from the files written beside it. As on the page, each node and link cites the quote
-:func:`kg.brief.content.chosen_quotes` picks, and a section shows each quote once (a later
+:func:`kg.brief.quotes.chosen_quotes` picks, and a section shows each quote once (a later
 citation of the same words gives the section and says it is quoted above)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from kg.brief.content import Content, Item, Num, Segment, chosen_quotes, link_key, trend_drivers
+from kg.brief.content import Content, Num, Segment
+from kg.brief.quotes import Item, chosen_quotes, link_key, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 from kg.render.markdown import escape
