@@ -76,9 +76,7 @@ def test_a_store_inside_the_outputs_is_published_with_them(tmp_path, corpus):
     assert sorted(p.name for p in tmp_path.iterdir()) == [".out.lock", "out"]
 
 
-def test_a_failed_publish_leaves_the_previous_outputs_and_no_staging(
-    tmp_path, corpus, monkeypatch
-):
+def test_a_failed_publish_leaves_the_previous_outputs_and_no_staging(tmp_path, corpus, monkeypatch):
     out = tmp_path / "out"
     build([corpus], out_dir=out, store=out / "kg.store")
     before = tree_hashes(out)
