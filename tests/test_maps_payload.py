@@ -89,25 +89,29 @@ def test_relations_carry_their_role_and_direction_from_the_ontology(kg_graph, da
         assert (role, along) == declared[curie], curie
 
 
-def test_inferred_links_carry_their_rationale(kg_graph, chain_view, data):
+def test_inferred_links_carry_their_rationale_in_both_languages(kg_graph, chain_view, data):
     rationale = {
-        (str(s), str(o)): str(why)
+        (str(s), str(o), why.language): str(why)
         for s, o, why in kg_graph.query(
             """SELECT ?s ?o ?why WHERE { ?l cbec:linkSubject ?s ; cbec:linkObject ?o ;
-                 cbec:assertion cbec:Inferred ; cbec:rationale ?why
-                 FILTER(LANGMATCHES(LANG(?why), "en")) }"""
+                 cbec:assertion cbec:Inferred ; cbec:rationale ?why }"""
         )
     }
     keys = [data["s"][row[0]] for row in data["n"]]
     by_key = {node_key(n): n for n in chain_view}
     shown = {
-        (by_key[keys[row[0]]], by_key[keys[row[1]]]): data["s"][row[5]]
+        (by_key[keys[row[0]]], by_key[keys[row[1]]]): (data["s"][row[5]], data["s"][row[6]])
         for row in data["e"]
         if row[3] == 0
     }
     assert shown
-    for pair, why in shown.items():
-        assert why == rationale[pair]
+    for (s, o), (en, zh) in shown.items():
+        assert en == rationale[s, o, "en"]
+        assert zh == rationale[s, o, "zh"]
+    # a stated link carries no rationale in either language
+    assert {(data["s"][row[5]], data["s"][row[6]]) for row in data["e"] if row[3] == 1} == {
+        ("", "")
+    }
 
 
 def test_none_sentences_are_kg_traces(model, data):

@@ -150,6 +150,26 @@ def test_links_carry_evidence_and_inferred_ones_their_rationale(
     assert len(cards) == chain_view.subgraph(lit).number_of_edges()
     assert all(c["quotes"] >= 1 for c in cards)
     assert any(c["rationale"] and inferred[(s, o)] in c["rationale"] for c in cards)
+    # in Chinese the same card gives the curator's Chinese rationale, marked as Chinese
+    zh_why = str(
+        next(
+            iter(
+                kg_graph.query(
+                    """SELECT ?why WHERE { ?l cbec:linkSubject ?s ; cbec:linkObject ?o ;
+                         cbec:assertion cbec:Inferred ; cbec:rationale ?why
+                         FILTER(LANGMATCHES(LANG(?why), "zh")) }""",
+                    initBindings={"s": URIRef(s), "o": URIRef(o)},
+                )
+            )
+        )[0]
+    )
+    page.page.click("#kg-lang")
+    shown = page.js(
+        """() => Array.from(document.querySelectorAll('#kg-info .kg-rationale span[lang]'))
+             .map(s => [s.lang, s.textContent])"""
+    )
+    assert ["zh", zh_why] in shown
+    assert all(lang == "zh" for lang, _ in shown)
 
 
 def test_the_panel_shows_the_figures_the_paper_cites_for_a_node(

@@ -285,6 +285,7 @@ def map_payload(
             int(bool(a.get("stated"))),
             quotes(a.get("evidence")),
             strings(a.get("rationale") or ""),
+            strings(a.get("rationale_zh") or ""),
         ]
         for u, v, k in edge_list
         for a in [G.edges[u, v, k]]

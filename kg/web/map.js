@@ -14,7 +14,7 @@
  *                     force x, force y, size, leverage, [section, quote, ...], layer,
  *                     [[indicator en, indicator zh, period, value, unit en, unit zh,
  *                       [section, quote, ...]], ...]]
- *   e    links       [from, to, predicate, stated 1|0, [section, quote, ...], rationale]
+ *   e    links       [from, to, predicate, stated 1|0, [section, quote, ...], rationale en, zh]
  *   sec  sections    [notation, title en, title zh]
  *   l    layout      {order: column order, crossings, bands: problem tree above the rest}
  *   ff   the canvas font of labels;  u  the page's own words {key: [en, zh]}
@@ -61,9 +61,13 @@
   }));
   const edges = raw.e.map((r, i) => ({
     id: i, from: r[0], to: r[1], pred: r[2], stated: r[3] === 1, ev: pairs(r[4]),
-    rationale: S[r[5]],
+    rationale: {en: S[r[5]], zh: S[r[6]]},
   }));
   const sections = new Map(raw.sec.map((s) => [s[0], {en: S[s[1]], zh: S[s[2]]}]));
+  // the curator's rationale of an inferred link in the page's language (English when the data
+  // has none in Chinese), with the language it is written in
+  const rationaleOf = (e) => (zh() && e.rationale.zh
+    ? {text: e.rationale.zh, lang: 'zh'} : {text: e.rationale.en, lang: 'en'});
   const idOf = new Map(nodes.map((n) => [n.key, n.id]));
   const outE = nodes.map(() => []);
   const inE = nodes.map(() => []);
@@ -547,11 +551,12 @@
     box.appendChild(el('div', 'kg-type', words[1]));
     box.appendChild(el('div', 'kg-label', words[0] + ' → ' + words[2]));
     box.appendChild(el('div', 'kg-mode' + (e.stated ? '' : ' kg-inferred'), t(e.stated ? 'stated' : 'inferred')));
-    if (!e.stated && e.rationale) {
+    const why = rationaleOf(e);
+    if (!e.stated && why.text) {
       const r = el('div', 'kg-rationale');
       r.appendChild(el('span', 'kg-sub', t('rationale') + ': '));
-      const text = el('span', null, e.rationale);
-      text.lang = 'en';
+      const text = el('span', null, why.text);
+      text.lang = why.lang;
       r.appendChild(text);
       box.appendChild(r);
     }
@@ -732,7 +737,7 @@
         const words = sentence(e);
         return [className(nodes[e.from]), words[0], words[1], className(nodes[e.to]), words[2],
           t(e.stated ? 'stated' : 'inferred'), e.ev.map((q) => q.section).join('; '),
-          e.ev.map((q) => q.quote).join(' / '), e.stated ? '' : e.rationale];
+          e.ev.map((q) => q.quote).join(' / '), e.stated ? '' : rationaleOf(e).text];
       });
     return [COLUMNS.map((k) => t(k))].concat(rows);
   }
