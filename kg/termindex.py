@@ -102,7 +102,8 @@ class TermIndex:
     @classmethod
     def open(cls, path: Path) -> TermIndex:
         """The index written by :func:`write_index`, opened read-only."""
-        uri = f"{Path(path).as_uri()}?mode=ro"  # read-only: any thread may look up
+        # read-only, so any thread may look up; a file URI needs an absolute path
+        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
         return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
 
     @classmethod

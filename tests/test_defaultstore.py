@@ -40,6 +40,19 @@ def test_a_fresh_default_store_is_read_and_answers_as_memory(default_store):
     assert graph.gaps() == memory.gaps()
 
 
+def test_a_store_named_relative_to_the_working_folder_answers_with_labels(
+    default_store, monkeypatch
+):
+    # as in a notebook started in the project folder: outputs/kg.store is a relative path
+    monkeypatch.chdir(default_store.parent.parent)
+    monkeypatch.setenv("KG_STORE", f"{default_store.parent.name}/kg.store")
+    graph = KnowledgeGraph.open()
+    assert isinstance(graph.backend, OxigraphBackend)
+    rows = graph.query(sparql="SELECT ?c WHERE { ?c a cbec:Challenge } ORDER BY ?c LIMIT 1").dicts()
+    assert rows == [{"c": "https://w3id.org/cbec-kg/id/challenge-brand-building",
+                     "c_label": "Insufficient brand-building capacity"}]  # fmt: skip
+
+
 def test_a_stale_store_falls_back_to_memory_saying_why_once(tmp_path, monkeypatch, capsys):
     store = tmp_path / "kg.store"
     build(out_dir=tmp_path, store=store, formats="none")

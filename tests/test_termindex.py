@@ -9,6 +9,7 @@ import json
 import random
 import shutil
 import sqlite3
+from pathlib import Path
 
 import pytest
 
@@ -193,6 +194,15 @@ def test_a_stores_index_is_read_from_its_file_without_a_scan(store, monkeypatch)
     assert found is not None and found is index_of(backend) and found is index_of(backend)
     assert iris(found.exact("creditgap")) == ["h"]
     assert found.get(ID + "c").label_zh == "Fraud"  # no Chinese label: the English one
+
+
+def test_a_store_named_by_a_relative_path_reads_its_index(store, monkeypatch):
+    # `kg.load()` names the default store as outputs/kg.store, relative to the working folder
+    # (it raised "relative path can't be expressed as a file URI")
+    no_scan(monkeypatch)
+    monkeypatch.chdir(store.parent.parent)
+    backend = OxigraphBackend(Path(store.parent.name) / store.name)
+    assert iris(index_of(backend).exact("creditgap")) == ["h"]
 
 
 def test_write_index_writes_a_file_that_opens_read_only(store, tmp_path):
