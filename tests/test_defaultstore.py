@@ -53,6 +53,21 @@ def test_a_store_named_relative_to_the_working_folder_answers_with_labels(
                      "c_label": "Insufficient brand-building capacity"}]  # fmt: skip
 
 
+def test_after_a_build_kg_trace_reads_outputs_kg_store_from_the_working_folder(
+    default_store, runner, tmp_path, monkeypatch
+):
+    # the README's first steps: `make run`, then `kg trace ...` in the project folder, where
+    # the default store is the relative path outputs/kg.store (KG_STORE unset)
+    (tmp_path / "outputs").symlink_to(default_store.parent, target_is_directory=True)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("KG_STORE")
+    result = runner.invoke(main, ["trace", "人才缺乏", "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "reading the KG in memory" not in result.output  # the store, not the fallback
+    trace = json.loads(result.output)
+    assert trace["focus"]["label"]["zh"] == "跨境电商人才缺乏"
+
+
 def test_a_stale_store_falls_back_to_memory_saying_why_once(tmp_path, monkeypatch, capsys):
     store = tmp_path / "kg.store"
     build(out_dir=tmp_path, store=store, formats="none")
