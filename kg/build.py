@@ -75,6 +75,24 @@ class BuildResult:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class WriteJob:
+    """What the writers (in memory, or streaming through Oxigraph) get once every check passed:
+    the inputs, where to write and what, what the checks found, and how to report progress."""
+
+    extra: list[Path]
+    out_dir: Path
+    report: ValidationReport
+    checked: int
+    status: str
+    findings: list[checks.Finding]
+    inverses: bool
+    store: str | Path | None
+    chosen: tuple[str, ...]
+    steps: Steps
+    stats: dict[str, int | str]
+
+
 def materialise_inverses(graph: Graph) -> int:
     """Add the inverse of every triple whose predicate has a declared ``owl:inverseOf``.
 
@@ -206,9 +224,9 @@ def build(
             "input_bytes": input_bytes,
             "mode": "memory" if in_memory else "streaming",
         }
-        args = (
+        job = WriteJob(
             extra_files,
-            out_dir,
+            Path(out_dir),
             report,
             checked,
             status,
@@ -217,12 +235,13 @@ def build(
             store,
             chosen,
             steps,
+            stats,
         )
         if graph is not None:
-            return _write_in_memory(graph, *args, stats)
+            return _write_in_memory(graph, job)
         from kg.build_streaming import write_streaming
 
-        return write_streaming(*args, stats)
+        return write_streaming(job)
 
 
 def _waiting(message: str) -> None:
@@ -296,71 +315,65 @@ def _nt_bytes(contents: dict[str, str | bytes], graph: Graph) -> bytes:
 
 def _write_in_memory(
     graph: Graph,
-    extra: list[Path],
-    out_dir: str | Path,
-    report: ValidationReport,
-    checked: int,
-    status: str,
-    findings: list[checks.Finding],
-    inverses: bool,
-    store: str | Path | None,
-    chosen: tuple[str, ...],
-    steps: Steps,
-    stats: dict[str, int | str],
+    job: WriteJob,
 ) -> BuildResult:
     """Canonical files from the rdflib graph; the store is loaded from canonical N-Triples."""
     from kg.stores import commit_store, data_key, finish_store, stage_store
 
-    if inverses:
+    if job.inverses:
         materialise_inverses(graph)
-    checks.add_flags(graph, findings)
+    checks.add_flags(graph, job.findings)
     writers = {"ttl": to_turtle, "nt": to_ntriples, "jsonld": to_jsonld}
     contents: dict[str, str | bytes] = {}
-    rdf_formats = [f for f in chosen if f in FORMAT_FILES]
-    with steps.step("Writing canonical files", total=len(rdf_formats)) as advance:
+    rdf_formats = [f for f in job.chosen if f in FORMAT_FILES]
+    with job.steps.step("Writing canonical files", total=len(rdf_formats)) as advance:
         for fmt in rdf_formats:
             contents[FORMAT_FILES[fmt]] = writers[fmt](graph)
             advance()
-    if "analysis" in chosen:
+    if "analysis" in job.chosen:
         from kg.analysis import analysis_files
 
-        with steps.step("Analysing the graph"):
+        with job.steps.step("Analysing the graph"):
             contents.update(analysis_files(graph))
     notes: list[str] = []
-    if "ontology" in chosen:
+    if "ontology" in job.chosen:
         from kg.ontodoc import ONTOLOGY_PAGE, ontology_html
 
         contents[ONTOLOGY_PAGE] = ontology_html()
-    if "brief" in chosen:
+    if "brief" in job.chosen:
         from kg.brief import brief_files
 
-        with steps.step("Writing the brief and the charts"):
+        with job.steps.step("Writing the brief and the charts"):
             digest = hashlib.sha256(_nt_bytes(contents, graph)).hexdigest()
             research, notes = brief_files(graph, kg_hash=digest)
             contents.update(research)
-    if "maps" in chosen:
+    if "maps" in job.chosen:
         from kg.brief import research_links
         from kg.maps import map_files
 
-        with steps.step("Drawing the maps"):
+        with job.steps.step("Drawing the maps"):
             contents.update(map_files(graph, links=research_links(contents.__contains__)))
     files = {
         name: file_info(body.encode() if isinstance(body, str) else body)
         for name, body in sorted(contents.items())
     }
-    manifest = manifest_of(graph, files, report, extra, checked, status, findings, inverses)
-    manifest["build"] = stats
+    manifest = manifest_of(
+        graph, files, job.report, job.extra, job.checked, job.status, job.findings, job.inverses
+    )
+    manifest["build"] = job.stats
     manifest["notes"] = notes
-    folder = staging_folder(out_dir)
+    folder = staging_folder(job.out_dir)
     staging = None  # a store outside the output folder, renamed into place after it
     try:
-        if store is not None:
-            inner = store_inside(out_dir, store)
+        if job.store is not None:
+            inner = store_inside(job.out_dir, job.store)
             nt = _nt_bytes(contents, graph)
-            staging = stage_store(folder / inner if inner else store, [(nt, "nt")], steps=steps)
+            staging = stage_store(
+                folder / inner if inner else job.store, [(nt, "nt")], steps=job.steps
+            )
             nt_sha = file_info(nt)["sha256"]
-            meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
-            manifest["store"] = store_entry(store, meta)
+            meta = finish_store(staging, data_key(job.extra, job.inverses), nt_sha, job.steps)
+            manifest["store"] = store_entry(job.store, meta)
             if inner is not None:
                 staging.rename(folder / inner)
                 staging = None
@@ -374,13 +387,13 @@ def _write_in_memory(
             shutil.rmtree(staging, ignore_errors=True)
         raise
     try:
-        publish_folder(folder, out_dir, build_owned(out_dir, contents))
+        publish_folder(folder, job.out_dir, build_owned(job.out_dir, contents))
     except BaseException:
         if staging is not None:
             import shutil
 
             shutil.rmtree(staging, ignore_errors=True)
         raise
-    if staging is not None and store is not None:  # staged only for a store
-        commit_store(staging, store)
-    return BuildResult(graph, report, checked, status, findings, files, manifest)
+    if staging is not None and job.store is not None:  # staged only for a store
+        commit_store(staging, job.store)
+    return BuildResult(graph, job.report, job.checked, job.status, job.findings, files, manifest)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from kg import checks
-from kg.build import FORMAT_FILES, BuildResult, build_owned, store_inside
+from kg.build import FORMAT_FILES, BuildResult, WriteJob, build_owned, store_inside
 from kg.loader import load_graph
 from kg.manifest import manifest as manifest_counts
 from kg.manifest import store_entry
@@ -25,8 +25,6 @@ from kg.serialize import publish_folder, staging_folder, to_ntriples, write_file
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
-    from kg.progress import Steps
-    from kg.validate import ValidationReport
 
 __all__ = ["write_streaming"]
 
@@ -46,17 +44,7 @@ def _solutions(
 
 
 def write_streaming(
-    extra: list[Path],
-    out_dir: str | Path,
-    report: ValidationReport,
-    checked: int,
-    status: str,
-    findings: list[checks.Finding],
-    inverses: bool,
-    store: str | Path | None,
-    chosen: tuple[str, ...],
-    steps: Steps,
-    stats: dict[str, int | str],
+    job: WriteJob,
 ) -> BuildResult:
     """Bulk-load everything into Oxigraph, count there, and dump the files from the store."""
     import shutil
@@ -66,19 +54,24 @@ def write_streaming(
     from kg.namespaces import PREFIXES
     from kg.stores import commit_store, data_key, finish_store, stage_store
 
-    out_dir = Path(out_dir)
-    with steps.step("Canonicalising the embedded KG"):
+    with job.steps.step("Canonicalising the embedded KG"):
         embedded = load_graph()
-        checks.add_flags(embedded, findings)  # as in memory: the figure checks' flags
+        checks.add_flags(embedded, job.findings)  # as in memory: the figure checks' flags
         base = to_ntriples(embedded).encode()
-    inner = store_inside(out_dir, store) if store is not None else None
-    folder = staging_folder(out_dir)
+    inner = store_inside(job.out_dir, job.store) if job.store is not None else None
+    folder = staging_folder(job.out_dir)
     if inner is not None:
         target = folder / inner  # published with the folder
     else:
-        target = Path(store) if store is not None else out_dir.parent / f".{out_dir.name}.kg-store"
+        target = (
+            Path(job.store)
+            if job.store is not None
+            else job.out_dir.parent / f".{job.out_dir.name}.kg-store"
+        )
     try:
-        staging = stage_store(target, [(base, "nt"), *extra], inverses=inverses, steps=steps)
+        staging = stage_store(
+            target, [(base, "nt"), *job.extra], inverses=job.inverses, steps=job.steps
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -98,10 +91,10 @@ def write_streaming(
             )
         }
         files: dict[str, dict[str, Any]] = {}
-        for fmt in chosen:
+        for fmt in job.chosen:
             name = FORMAT_FILES[fmt]
             tmp = folder / name
-            with steps.step(f"Writing {name} (Oxigraph)"):
+            with job.steps.step(f"Writing {name} (Oxigraph)"):
                 db.dump(
                     tmp,
                     format=getattr(ox.RdfFormat, STREAM_FORMATS[fmt]),
@@ -113,44 +106,44 @@ def write_streaming(
                     for block in iter(functools.partial(handle.read, 1 << 20), b""):
                         digest.update(block)
             files[name] = {"bytes": tmp.stat().st_size, "sha256": digest.hexdigest()}
-        if "nt" not in chosen and store is not None:  # the content hash is that of kg.nt
-            with steps.step("Hashing the store's content"):
+        if "nt" not in job.chosen and job.store is not None:  # the content hash is that of kg.nt
+            with job.steps.step("Hashing the store's content"):
                 content = db.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
                 assert content is not None  # without an output, dump returns the bytes
                 nt_sha = hashlib.sha256(content).hexdigest()
                 del content
         del db
-        if store is not None:
-            nt_sha = files["kg.nt"]["sha256"] if "nt" in chosen else nt_sha
-            meta = finish_store(staging, data_key(extra, inverses), nt_sha, steps)
+        if job.store is not None:
+            nt_sha = files["kg.nt"]["sha256"] if "nt" in job.chosen else nt_sha
+            meta = finish_store(staging, data_key(job.extra, job.inverses), nt_sha, job.steps)
         manifest = manifest_counts(
             triples,
             dict(sorted(classes.items())),
             dict(sorted(links.items())),
             files,
-            report,
-            extra,
-            checked,
-            status,
-            findings,
-            inverses,
+            job.report,
+            job.extra,
+            job.checked,
+            job.status,
+            job.findings,
+            job.inverses,
         )
         manifest["files"] = dict(sorted(files.items()))
-        manifest["build"] = stats
-        if store is not None:
-            manifest["store"] = store_entry(store, meta)
+        manifest["build"] = job.stats
+        if job.store is not None:
+            manifest["store"] = store_entry(job.store, meta)
         write_files(
             folder, {"manifest.json": json.dumps(manifest, ensure_ascii=False, indent=2) + "\n"}
         )
         if inner is not None:
             staging.rename(folder / inner)
-        publish_folder(folder, out_dir, build_owned(out_dir, files))
+        publish_folder(folder, job.out_dir, build_owned(job.out_dir, files))
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    if store is None:
+    if job.store is None:
         shutil.rmtree(staging, ignore_errors=True)
     elif inner is None:
-        commit_store(staging, store)
-    return BuildResult(None, report, checked, status, findings, files, manifest)
+        commit_store(staging, job.store)
+    return BuildResult(None, job.report, job.checked, job.status, job.findings, files, manifest)

@@ -123,7 +123,7 @@ def test_streaming_build_writes_nt_from_the_store_and_read_commands_use_it(
             extra = ["--out", f"{out_dir}{i}"] if out_dir else []
             done = runner.invoke(main, [*args, *source, *extra])
             assert done.exit_code == 0, done.output
-            answers.append(done.output)
+            answers.append(done.stdout)  # the note on stderr says where the KG was read
         return answers[0], answers[1]
 
     stored, memory = both("trace", focus, "--format", "json")
