@@ -101,6 +101,24 @@ def test_a_link_note_shows_the_rationale_of_an_inferred_link_only(en):
     assert doc.find_class("rationale")[0].text == EVIL
 
 
+def test_a_link_note_gives_the_rationale_in_the_briefs_language():
+    link = {
+        "stated": False,
+        "evidence": [],
+        "rationale": "read between the lines",
+        "rationales": {"en": "read between the lines", "zh": "言外之意"},
+    }
+    names = {ID + "both": {"en": "Talent", "zh": "人才"}}
+    for lang, expected in (("zh", "言外之意"), ("en", "read between the lines")):
+        note = Pieces(content(names), lang).link_note(link)
+        doc = lxml_html.fragment_fromstring(note, create_parent="div")
+        assert doc.find_class("rationale")[0].text == expected, lang
+    # a rationale written in one language only is shown in the other brief too
+    only_en = {**link, "rationales": {"en": "read between the lines"}}
+    note = Pieces(content(names), "zh").link_note(only_en)
+    assert "read between the lines" in note
+
+
 @pytest.mark.parametrize("svg", ["<svg>图</svg>", b"<svg/>"])
 def test_data_uri_holds_the_svg(svg):
     uri = data_uri(svg)

@@ -200,3 +200,23 @@ def test_text_from_the_data_is_escaped(kg):
     evil = dataclasses.replace(content, names=names)
     md = brief_markdown(evil, "en")
     assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\|" in md
+
+
+def test_each_language_gives_the_curators_rationale_in_that_language(kg):
+    from kg.brief.content import collect
+    from kg.brief.markdown import escape
+    from kg.brief.words import w
+    from kg.charts import build_charts
+
+    content = collect(kg, build_charts(kg.backend, render=False))
+    # the curators' rationales, read from the KG (not from the brief), as Markdown prints them
+    rows = kg.query(sparql="SELECT ?why WHERE { ?l cbec:rationale ?why }").rows
+    by_lang: dict[str, set[str]] = {"en": set(), "zh": set()}
+    for (why,) in rows:
+        by_lang[why.language].add(escape(str(why)))
+    for lang, other in (("en", "zh"), ("zh", "en")):
+        text = brief_markdown(content, lang)
+        notes = re.findall(r"\*" + re.escape(w("inferred", lang)) + r": (.*?)\*$", text, re.M)
+        assert len(notes) >= 10, lang  # the brief shows the inferred links of every challenge
+        assert set(notes) <= by_lang[lang], set(notes) - by_lang[lang]
+        assert not set(notes) & by_lang[other], lang

@@ -23,6 +23,7 @@ from kg.brief.content import Content, Num, Segment
 from kg.brief.quotes import link_key
 from kg.brief.words import w
 from kg.namespaces import curie
+from kg.render.text import rationale_in
 
 __all__ = ["Pieces", "data_uri", "segments"]
 
@@ -108,7 +109,7 @@ class Pieces:
         ev = self.quote(link_key(link), link.get("evidence", []))
         note = self.cite(ev) if ev else ""
         if not link["stated"]:
-            rationale = escape(link.get("rationale") or "")
+            rationale = escape(rationale_in(link, self.lang))
             note += (
                 f' <span class="inferred">{escape(w("inferred", self.lang))}: '
                 f'<span class="rationale">{rationale}</span></span>'

@@ -13,6 +13,7 @@ from kg.brief.quotes import Item, chosen_quotes, link_key, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 from kg.render.markdown import escape
+from kg.render.text import rationale_in
 
 __all__ = ["brief_markdown"]
 
@@ -64,7 +65,8 @@ class _Doc:
         ev = self.quote(link_key(link), link.get("evidence") or [])
         text = self.cite(ev) if ev else ""
         if not link["stated"]:
-            text += f" *{escape(w('inferred', self.lang))}: {escape(link.get('rationale') or '')}*"
+            why = rationale_in(link, self.lang)
+            text += f" *{escape(w('inferred', self.lang))}: {escape(why)}*"
         return text.strip()
 
     def reach(self, r: dict[str, Any]) -> str:
