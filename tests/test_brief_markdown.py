@@ -116,7 +116,7 @@ def test_remedies_with_what_they_address_and_who_acts():
     ]),
     ("zh", "#### 所助推的趋势", [
         "- **trend（中）** (§4.3 「（三）全流程数字化」)",
-        "  - 助推者：cm（中） (§3.1 引文见上) *整理者推断: the curator's reading*",
+        "  - 助推者：cm（中） (§3.1 引文见上) *整理者推断：the curator's reading*",
         "  - 驱动因素：tech（中） (§4.3 「随着大数据、区块链等技术」)；"
         "tech-2（中） (§4.3 引文见上)",
         "  - 法律政策：law（中） (§4.4 「电子商务法正式实施」)",
@@ -216,7 +216,8 @@ def test_each_language_gives_the_curators_rationale_in_that_language(kg):
         by_lang[why.language].add(escape(str(why)))
     for lang, other in (("en", "zh"), ("zh", "en")):
         text = brief_markdown(content, lang)
-        notes = re.findall(r"\*" + re.escape(w("inferred", lang)) + r": (.*?)\*$", text, re.M)
+        head = re.escape(w("inferred", lang) + w("colon", lang))
+        notes = re.findall(r"\*" + head + r"(.*?)\*$", text, re.M)
         assert len(notes) >= 10, lang  # the brief shows the inferred links of every challenge
         assert set(notes) <= by_lang[lang], set(notes) - by_lang[lang]
         assert not set(notes) & by_lang[other], lang

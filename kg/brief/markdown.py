@@ -66,7 +66,7 @@ class _Doc:
         text = self.cite(ev) if ev else ""
         if not link["stated"]:
             why = rationale_in(link, self.lang)
-            text += f" *{escape(w('inferred', self.lang))}: {escape(why)}*"
+            text += f" *{escape(w('inferred', self.lang))}{w('colon', self.lang)}{escape(why)}*"
         return text.strip()
 
     def reach(self, r: dict[str, Any]) -> str:
@@ -128,7 +128,8 @@ class _Doc:
         }
         other = escape(self.c.names.get(focus["iri"], {}).get(self.other, ""))
         self.add(
-            f"### {escape(w('challenge_n', self.lang))} {n}: {self.name(focus['iri'])} ({other})",
+            f"### {escape(w('challenge_n', self.lang))} {n}{w('colon', self.lang)}"
+            f"{self.name(focus['iri'])} ({other})",
             "",
         )
         ev = self.quote(focus["iri"], focus.get("evidence") or [])
@@ -142,7 +143,7 @@ class _Doc:
         self.add(f"*{escape(w('figure_caption', self.lang))}*", "")
         self.add(f"#### {escape(w('problem_tree', self.lang))}", "")
         if t.get("effects"):
-            self.add(f"{escape(w('effects', self.lang))}:", "")
+            self.add(f"{escape(w('effects', self.lang))}{w('colon', self.lang).rstrip()}", "")
             self.add(*[f"- {self.node(e)}" for e in t["effects"]])
             self.add("")
         elif "effects" in t.get("none", {}):
@@ -291,7 +292,7 @@ class _Doc:
         for i, r in enumerate(c.leverage, 1):
             reach = self.reach(r)
             problems = w("sep", self.lang).join(self.name(p) for p in r["problems"])
-            self.add(f"{i}. **{self.name(r['iri'])}**{reach}: {problems}")
+            self.add(f"{i}. **{self.name(r['iri'])}**{reach}{w('colon', self.lang)}{problems}")
         self.add("", f"## {escape(w('cite', lang))}", "")
         paper = (
             f"{src.get('creator', {}).get(lang, '')}. {src.get('title', {}).get(lang, '')} "
