@@ -105,6 +105,29 @@ def label_index(backend: Backend) -> list[Match]:
     return out
 
 
+def _unindexed(backend: Backend, iri: str) -> Match:
+    """A node the index does not hold (it has no label of a domain node), named as
+    :func:`kg.labels.labels` names it everywhere else, with its classes."""
+    from kg.labels import labels
+    from kg.model import model_of
+
+    model = model_of(backend)
+    name = labels(backend, [iri])[iri]
+    rows = backend.query("SELECT ?class WHERE { ?s a ?class }", {"s": URIRef(iri)}).rows
+    types = {
+        a
+        for (cls,) in rows
+        if curie(str(cls)) in model.classes
+        for a in model.ancestors(curie(str(cls)))
+        if a.startswith("cbec:")
+    }
+    if not types:
+        return Match(iri, name["en"], name["zh"])
+    rank = {c.group: c.order for c in model.groups()}.get(model.group_of(types) or "", 99)
+    typ = _most_specific(types, model)
+    return Match(iri, name["en"], name["zh"], typ, tuple(sorted(types)), rank)
+
+
 def _most_specific(types: set[str], model: ChainModel) -> str:
     """The class of ``types`` that no other of them is a sub-class of (by name on ties)."""
     leaves = [t for t in types if not any(o != t and t in model.ancestors(o) for o in types)]
@@ -147,7 +170,7 @@ def resolve(
                 raise InputError(f"{term!r} is a {found.type}, not a {of_type}: {found.describe()}")
             return found
         if backend is not None and backend.query("ASK { ?s ?p ?o }", {"s": URIRef(iri)}).boolean:
-            return Match(iri, curie(iri), curie(iri), "")
+            return _unindexed(backend, iri)
         close = index.close_curies(curie(iri), of_type)
         raise InputError(f"unknown node {term!r}" + _suggest(close))
     key = normalise_label(term)

@@ -179,14 +179,13 @@ def trace(
 
     def item(iri: str) -> dict[str, Any]:
         m = by_iri.get(iri)
-        label = ({"en": m.label_en, "zh": m.label_zh} if m is not None else names.get(iri, {})) or {
-            "en": curie(iri),
-            "zh": curie(iri),
-        }
+        # a node outside the term index (no label of its own) is named as labels() names it
+        label = {"en": m.label_en, "zh": m.label_zh} if m is not None else names[iri]
         kinds = types_of(iri)
         out: dict[str, Any] = {
             "iri": iri,
-            "type": m.type if m is not None else (kinds[0] if kinds else ""),
+            # a focus outside the term index comes from resolve() without its class
+            "type": (m.type if m is not None else "") or (kinds[0] if kinds else ""),
             "label": label,
             "evidence": [
                 {"section": e["section"], "quote": e["quote"], "stated": True}
@@ -204,7 +203,7 @@ def trace(
     def paper_order(iri: str) -> tuple[Any, ...]:
         starts = [e["start"] for e in ev.get(iri, []) if e["start"] is not None]
         m = by_iri.get(iri)
-        en = m.label_en if m is not None else names.get(iri, {}).get("en", "")
+        en = m.label_en if m is not None else names[iri]["en"]
         return (min(starts) if starts else float("inf"), en, iri)
 
     result: dict[str, Any] = {"focus": item(focus.iri)}

@@ -464,3 +464,139 @@ def test_a_driver_of_two_trends_traces_both_chains():
         "statistics": ["obs"],
         "related": ["d1"],  # the focus, in its own group
     }
+
+
+# --- the details of items, order and rationales, by hand (what `make mutation` found unchecked)
+
+
+ORDERED = """
+id:fx-c6 a cbec:Cause ; skos:prefLabel "Alpha"@en , "甲"@zh ; cbec:evidence id:fx-ev-c6 .
+id:fx-c7 a cbec:Cause ; skos:prefLabel "Beta"@en , "乙"@zh ; cbec:evidence id:fx-ev-c7 .
+id:fx-c8 a cbec:Cause ; skos:prefLabel "Gamma"@en , "丙"@zh .
+id:fx-c9 a cbec:Cause ; skos:prefLabel "Delta"@en , "丁"@zh .
+id:fx-c0 a cbec:Cause .
+id:fx-h2 cbec:hasCause id:fx-c6 , id:fx-c7 , id:fx-c8 , id:fx-c9 , id:fx-c0 .
+id:fx-ev-c6 a cbec:Evidence ; cbec:inSection id:fx-sec-2.9 ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "后" ] ,
+                   [ a oa:TextPositionSelector ; oa:start 90 ; oa:end 91 ] .
+id:fx-ev-c7 a cbec:Evidence ; cbec:inSection id:fx-sec-2.9 ;
+    oa:hasSelector [ a oa:TextQuoteSelector ; oa:exact "前" ] ,
+                   [ a oa:TextPositionSelector ; oa:start 40 ; oa:end 41 ] .
+"""
+
+
+def test_a_group_lists_its_items_in_the_papers_order_then_by_label():
+    # c7 is quoted at offset 40, c6 at 90 (the paper's order beats the labels' order); c9, c8,
+    # c3, c0 and c4 have no position: then by English label — "Delta", "Gamma", "Talent gap",
+    # then c0's local name (it has no label) and c4's Chinese label (it has no English one)
+    t = trace(MemoryBackend(fixture_graph(ORDERED)), "Talent shortage")
+    assert [i["iri"].removeprefix(FX) for i in t["causes"]] == [
+        "c7",
+        "c6",
+        "c9",
+        "c8",
+        "c3",
+        "c0",
+        "c4",
+    ]
+
+
+def test_a_node_without_a_label_keeps_its_class_and_is_named_by_its_local_name():
+    t = trace(MemoryBackend(fixture_graph(ORDERED)), "Talent shortage")
+    (c0,) = [i for i in t["causes"] if i["iri"] == FX + "c0"]
+    assert c0 == {
+        "iri": FX + "c0",
+        "type": "cbec:Cause",
+        "label": {"en": "fx-c0", "zh": "fx-c0"},
+        "evidence": [],
+        "causes": [],
+        "via_inferred": True,  # h2 hasCause c0 has no cbec:Link record: nothing states it
+    }
+    # the focus lists it among its causes, like every other
+    assert FX + "c0" in t["focus"]["causes"]
+
+
+def test_a_node_without_a_label_is_traced_by_its_curie():
+    # not in the term index (no label): resolved through the store, named by its local name
+    t = trace(MemoryBackend(fixture_graph(ORDERED)), "id:fx-c0")
+    assert t["focus"]["iri"] == FX + "c0" and t["focus"]["type"] == "cbec:Cause"
+    assert t["focus"]["label"] == {"en": "fx-c0", "zh": "fx-c0"}
+    assert [i["iri"].removeprefix(FX) for i in t["challenges"]] == ["h2"]
+
+
+def test_a_list_of_matches_serves_as_the_index(tree):
+    from kg.terms import label_index
+
+    assert trace(tree, "Credit gap", label_index(tree)) == trace(tree, "Credit gap")
+
+
+def test_one_rationale_per_language_english_first():
+    # a link with rationales in both languages; one in Chinese only; one without a language tag
+    extra = """
+id:fx-r1 a cbec:Link ; cbec:linkSubject id:fx-e1 ; cbec:linkPredicate cbec:hasCause ;
+    cbec:linkObject id:fx-h1 ; cbec:assertion cbec:Inferred ;
+    cbec:rationale "b because"@en , "a 因为"@zh .
+id:fx-a2 cbec:addresses id:fx-c5 .
+id:fx-r4 a cbec:Link ; cbec:linkSubject id:fx-a2 ; cbec:linkPredicate cbec:addresses ;
+    cbec:linkObject id:fx-c5 ; cbec:assertion cbec:Inferred ;
+    cbec:rationale "z second"@en , "m first"@en .
+id:fx-r2 a cbec:Link ; cbec:linkSubject id:fx-c1 ; cbec:linkPredicate cbec:hasCause ;
+    cbec:linkObject id:fx-c5 ; cbec:assertion cbec:Inferred ; cbec:rationale "只有中文"@zh .
+id:fx-r3 a cbec:Link ; cbec:linkSubject id:fx-a3 ; cbec:linkPredicate cbec:addresses ;
+    cbec:linkObject id:fx-c5 ; cbec:assertion cbec:Inferred ; cbec:rationale "untagged" .
+"""
+    t = trace(MemoryBackend(fixture_graph(TREE + extra)), "Credit gap")
+    by_pair = {
+        (lk["source"].removeprefix(FX), lk["target"].removeprefix(FX)): lk for lk in t["links"]
+    }
+    both, zh_only, untagged = by_pair["e1", "h1"], by_pair["c1", "c5"], by_pair["a3", "c5"]
+    assert (both["rationale"], both["rationales"]) == (
+        "b because",
+        {"en": "b because", "zh": "a 因为"},
+    )
+    assert (zh_only["rationale"], zh_only["rationales"]) == ("只有中文", {"zh": "只有中文"})
+    assert (untagged["rationale"], untagged["rationales"]) == ("untagged", {"": "untagged"})
+    # two rationales in one language: the first in code-point order, whatever order the rows
+    # came in
+    assert by_pair["a2", "c5"]["rationales"] == {"en": "m first"}
+    # links without a record of evidence list none (rather than failing)
+    assert both["evidence"] == [] and zh_only["evidence"] == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "term", "said"),
+    [
+        # a lone challenge, action or trend: the chain is only the focus, yet it is on the chain
+        (
+            'id:fx-hx a cbec:Challenge ; skos:prefLabel "Lone challenge"@en .',
+            "Lone challenge",
+            True,
+        ),
+        ('id:fx-ax a cbec:Action ; skos:prefLabel "Lone action"@en .', "Lone action", True),
+        ('id:fx-tx a cbec:Trend ; skos:prefLabel "Lone trend"@en .', "Lone trend", True),
+        # an actor responsible for one action: a chain of two nodes, the actor on no layer
+        (
+            'id:fx-ux a cbec:Actor ; skos:prefLabel "Lone actor"@en .\n'
+            'id:fx-ay a cbec:Action ; skos:prefLabel "Its action"@en ; '
+            "cbec:responsibleActor id:fx-ux .",
+            "Lone actor",
+            True,
+        ),
+        # a driver of nothing: off the chain, nothing is claimed missing
+        ('id:fx-dx a cbec:Driver ; skos:prefLabel "Lone driver"@en .', "Lone driver", False),
+    ],
+)
+def test_what_is_said_missing_for_a_focus_on_or_off_the_chain(extra, term, said):
+    t = trace(MemoryBackend(fixture_graph(extra)), term)
+    assert bool(t["none"]) is said
+    focus_group = {
+        "Challenge": "challenges",
+        "Action": "actions",
+        "Trend": "trends",
+        "Actor": "actors",
+        "Driver": "related",
+    }[t["focus"]["type"].removeprefix("cbec:")]
+    assert focus_group not in t["none"]  # the focus's own group is never "missing"
+    if said:
+        assert "countermeasures" in t["none"]
+        assert set(t["none"]["countermeasures"]) == {"en", "zh"}
