@@ -110,7 +110,24 @@ class MemoryBackend:
         self.graph = graph
 
     def query(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run ``text`` with rdflib; ``bindings`` as a ``VALUES`` row (:func:`inline_values`)."""
+        """Run ``text`` with rdflib; ``bindings`` as a ``VALUES`` row (:func:`inline_values`).
+
+        A final ORDER BY of simple keys is applied in Python (:mod:`kg.ordering`), as on the
+        embedded store: the same order on both, and rdflib's own ORDER BY fails on an unbound
+        value (``'<' not supported between instances of 'NoneType' and 'tuple'``).
+        """
+        from kg.ordering import plan
+
+        ordered = plan(text)
+        if ordered is not None:
+            result = self._run(ordered.text, bindings)
+            if result.form == "SELECT":
+                done = ordered.sort(result.variables, result.rows)
+                if done is not None:
+                    return QueryResult("SELECT", *done)
+        return self._run(text, bindings)
+
+    def _run(self, text: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         from kg.sparql import query_form
 
         form = query_form(text)

@@ -179,8 +179,8 @@ def compare(file: FileStats, stored: FileStats) -> tuple[list[str], list[str]]:
             if mine == theirs:
                 continue
             lost = {dt: n - theirs.get(dt, 0) for dt, n in mine.items() if n > theirs.get(dt, 0)}
-            got = {dt: n - mine.get(dt, 0) for dt, n in theirs.items() if n > mine.get(dt, 0)}
-            came = ", ".join(_short_iri(dt) for dt in sorted(got)) or "other datatypes"
+            got = sorted(dt for dt, n in theirs.items() if n > mine.get(dt, 0))
+            came = ", ".join(_short_iri(dt) for dt in got) or "other datatypes"
             for dt, n in sorted(lost.items()):
                 warnings.append(f"<{p}>: {n} literal(s) of {_short_iri(dt)} came back as {came}")
     return errors, warnings

@@ -215,6 +215,22 @@ def test_growth_findings_by_hand():
     )
 
 
+def test_a_rate_without_either_year_names_both():
+    from rdflib import Graph
+
+    extra = """
+id:fx-o17 a cbec:Observation ; cbec:indicator id:fx-growth ; cbec:refPeriod "2024" ;
+    cbec:businessModel id:fx-b ; cbec:value "9"^^xsd:decimal .
+"""
+    prefixes = "".join(line + "\n" for line in FIGURES.splitlines() if line.startswith("@prefix"))
+    graph = _figures() + Graph().parse(data=prefixes + extra, format="turtle")
+    (found,) = [f for f in run_checks(graph) if f.observations == (_o(17),)]
+    assert (found.status, found.message) == (
+        "unverifiable",
+        "Sales growth 2024: the source gives no Sales for 2023 or 2024",
+    )
+
+
 def test_share_findings_by_hand():
     shares = [f for f in run_checks(_figures()) if f.kind == "share"]
     assert [(f.status, f.message, f.observations, f.reported, f.recomputed) for f in shares] == [

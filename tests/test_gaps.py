@@ -58,8 +58,7 @@ def test_countermeasures_without_trend_count_their_actions(result):
 
 def test_a_problem_under_no_challenge_has_none(tmp_path):
     # a cause that nothing remedies and that lies under no challenge: its challenge cell is
-    # empty (None), not a node. (Asked of an embedded store: rdflib's ORDER BY fails on the
-    # unbound cell, see the report of issue #17.)
+    # empty (None), not a node. (Asked of an embedded store; the next test asks memory.)
     import pyoxigraph as ox
 
     from kg.backends import OxigraphBackend
@@ -77,6 +76,18 @@ def test_a_problem_under_no_challenge_has_none(tmp_path):
     assert [(row["problem"]["iri"].removeprefix(FX), row["challenge"]) for row in found[:1]] == [
         ("c9", None)
     ]  # an empty cell sorts first
+    assert rows({"p": found}, "p") == [("c9", None), ("c4", "h2"), ("e2", "h2")]
+
+
+def test_in_memory_too_a_problem_under_no_challenge_has_none():
+    # rdflib's own ORDER BY failed on the unbound cell ("'<' not supported between instances of
+    # 'NoneType' and 'tuple'"); the memory backend now sorts as the store does
+    g = fixture_graph(
+        TREE + EXTRA + 'id:fx-c9 a cbec:Cause ; skos:prefLabel "Stray cause"@en , "孤立成因"@zh .'
+    )
+    materialise_inverses(g)
+    found = gaps(MemoryBackend(g))["problems_without_remedy"]
+    assert found[0]["challenge"] is None and found[0]["problem"]["label"] == "Stray cause"
     assert rows({"p": found}, "p") == [("c9", None), ("c4", "h2"), ("e2", "h2")]
 
 

@@ -295,6 +295,34 @@ def test_the_index_links_every_map_and_lists_the_papers_figures(kg_graph, maps):
     assert values and all(f">{v}" in text for v in values)
 
 
+def test_the_index_links_the_research_outputs_that_exist(small_maps, tmp_path):
+    # written into a folder that already holds the English brief, the index links it (and no
+    # other research output); the folder of the small maps holds none, so its index links none
+    from test_projection import fixture_graph
+
+    (tmp_path / "brief").mkdir()
+    (tmp_path / "brief" / "brief.en.html").write_text("<p>brief</p>", encoding="utf-8")
+    index = write_maps(fixture_graph(), tmp_path)["index"].read_text(encoding="utf-8")
+    assert 'href="brief/brief.en.html"' in index
+    assert "brief.zh.html" not in index
+    assert "brief/" not in small_maps["index"].read_text(encoding="utf-8")
+
+
+def test_csp_without_scripts_allows_none():
+    from kg.maps.page import csp
+
+    assert csp() == (
+        "default-src 'none'; script-src 'none'; style-src 'unsafe-inline'; "
+        "img-src data: blob:; base-uri 'none'; form-action 'none'"
+    )
+
+
+def test_a_word_in_plain_text_gives_both_languages_escaped():
+    from kg.maps.page import _plain
+
+    assert _plain(["a<b", "甲&乙"]) == "a&lt;b · 甲&amp;乙"
+
+
 def test_an_empty_view_renders(kg_graph):
     text = render_map(MapPage(nx.MultiDiGraph(), "Empty", "空"), ChainModel.from_graph(kg_graph))
     match = re.search(r'id="kg-data">(.*?)</script>', text, re.S)

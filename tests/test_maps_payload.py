@@ -53,6 +53,13 @@ def test_json_for_script_is_compact_and_sorted():
     )
 
 
+def test_json_for_script_escapes_markup_exactly():
+    # the escapes are those of JSON (\\u003c …), lower-case, and non-ASCII text stays as it is
+    assert json_for_script({"s": "<b>&</b> 人才"}) == (
+        '{"s":"\\u003cb\\u003e\\u0026\\u003c/b\\u003e 人才"}'
+    )
+
+
 def test_json_for_script_escapes_line_separators():
     # U+2028/U+2029 end a line in older JavaScript parsers: escaped, and still the same JSON
     data = {"s": "a\u2028b\u2029c"}
