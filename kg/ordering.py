@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias
 
+from rdflib import BNode, Literal, URIRef
+
 __all__ = ["Plan", "plan"]
 
 #: A row of an answer: one value per variable (an rdflib term, ``None`` for unbound).
@@ -68,12 +70,16 @@ class Plan:
             return None
         columns = []
         for kind, var in self.keys:
-            column = [_key(kind, row[index[var]]) for row in rows]
+            at = index[var]
+            column = [_key(kind, row[at]) for row in rows]
             kinds = {k[0] for k in column if k is not None and k[0] != 0}
             if None in column or len(kinds) > 1:
                 return None
             columns.append(column)
-        order = sorted(range(len(rows)), key=lambda i: tuple(c[i] for c in columns))
+        keys = list(zip(*columns, strict=True))
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        if not self.added:
+            return list(variables), [rows[n] for n in order]
         keep = [i for i, v in enumerate(variables) if v not in self.added]
         return [variables[i] for i in keep], [tuple(rows[n][i] for i in keep) for n in order]
 
@@ -81,8 +87,6 @@ class Plan:
 def _key(kind: str, term: Any) -> Key | None:
     """The sort key of one value: ``(0,)`` unbound, ``(1, text)`` a string, ``(2, number)``,
     ``(3, iri)``; ``None`` for what this module does not order."""
-    from rdflib import BNode, Literal, URIRef
-
     if term is None:
         return (1, "") if kind in ("cstr", "cterm") else (0,)
     if kind in ("str", "cstr"):
