@@ -20,9 +20,11 @@ pasted into the query as strings.
 
 from __future__ import annotations
 
+import gc
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
@@ -161,8 +163,8 @@ def _from_ox(term: object) -> Node | None:
 def _node_from_ox(term: object) -> Node:
     import pyoxigraph as ox
 
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+    if isinstance(term, ox.NamedNode):  # an IRI Oxigraph has parsed: no need to check it again
+        return str.__new__(URIRef, term.value)
     if isinstance(term, ox.BlankNode):
         return BNode(term.value)
     if isinstance(term, ox.Literal):
@@ -190,6 +192,20 @@ def _string_literal(value: str, language: str | None) -> Literal:
     literal._value = value
     literal._ill_typed = None
     return literal
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection while an answer is converted: tens of thousands of new terms
+    and rows (none of them in a cycle) would otherwise set off collections of the whole heap,
+    which cost as much as the conversion itself; collection resumes as it was afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _converter(convert: Callable[[object], _T]) -> Callable[[object], _T]:
@@ -249,7 +265,8 @@ class OxigraphBackend:
         if ordered is not None:  # sort in Python: Oxigraph decodes terms at every comparison
             result = self._run(ordered.text, bindings)
             if result.form == "SELECT":
-                done = ordered.sort(result.variables, result.rows)
+                with gc_paused():
+                    done = ordered.sort(result.variables, result.rows)
                 if done is not None:
                     return QueryResult("SELECT", *done)
         return self._run(text, bindings)
@@ -271,7 +288,8 @@ class OxigraphBackend:
                 return QueryResult(_graph_form(text), graph=g)
             conv = _converter(_from_ox)
             variables = [v.value for v in res.variables]
-            rows = [tuple(map(conv, sol)) for sol in res]
+            with gc_paused():
+                rows = [tuple(map(conv, sol)) for sol in res]
         except SyntaxError as exc:
             from kg.sparql import query_form
 

@@ -204,3 +204,13 @@ def test_string_literals_from_the_store_are_rdflibs_own(value, lang):
     assert [getattr(fast, s) for s in Literal.__slots__] == [
         getattr(made, s) for s in Literal.__slots__
     ]
+
+
+def test_iris_from_the_store_are_rdflibs_own():
+    import pyoxigraph as ox
+
+    from kg.backends import _node_from_ox
+
+    iri = "https://w3id.org/cbec-kg/id/challenge-talent"
+    fast, made = _node_from_ox(ox.NamedNode(iri)), URIRef(iri)
+    assert (type(fast), fast, hash(fast), fast.n3()) == (URIRef, made, hash(made), made.n3())
