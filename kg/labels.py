@@ -122,6 +122,7 @@ def labels(backend: Backend, iris: Iterable[str]) -> dict[str, dict[str, str]]:
 
     Each language falls back to the other, then to the local name, so both keys are always set.
     """
+    from kg.backends import gc_paused
     from kg.termindex import available
 
     iris = sorted(set(iris))
@@ -130,9 +131,10 @@ def labels(backend: Backend, iris: Iterable[str]) -> dict[str, dict[str, str]]:
     known: dict[str, dict[str, str]] = {}
     index = available(backend)
     if index is not None:  # a domain node's labels, as the rule above picks them, are indexed
-        for iri, m in index.get_many(iris).items():
-            if m.label_en and m.label_zh:
-                known[iri] = {"en": m.label_en, "zh": m.label_zh}
+        with gc_paused():  # thousands of new objects, none in a cycle (see gc_paused)
+            for iri, m in index.get_many(iris).items():
+                if m.label_en and m.label_zh:
+                    known[iri] = {"en": m.label_en, "zh": m.label_zh}
         iris = [i for i in iris if i not in known]
         if not iris:
             return known

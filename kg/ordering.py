@@ -3,11 +3,12 @@
 Oxigraph sorts by decoding both terms of every comparison from the store (an ``ORDER BY
 STR(?node)`` over 20,000 rows costs it seconds), while the answers of the named queries are
 small enough to sort in Python in milliseconds. :func:`plan` recognises a query whose final
-``ORDER BY`` uses only ascending keys of the forms ``?v``, ``STR(?v)``, ``COALESCE(STR(?v), "")``
-and ``COALESCE(?v, "")``, with nothing after it; :meth:`Plan.sort` then orders the rows by the
-SPARQL rules for those keys (unbound first; ``STR`` and strings by code point; numbers by
-value; IRIs by their text) and answers ``None`` — run the query as written — for any column it
-cannot order exactly as Oxigraph would (mixed kinds of terms, language tags, other datatypes).
+``ORDER BY`` uses only ascending keys of the forms ``?v``, ``STR(?v)``, ``COALESCE(STR(?v), "")``,
+``COALESCE(?v, "")`` and ``COALESCE(?v, 99)`` (an integer), with nothing after it;
+:meth:`Plan.sort` then orders the rows by the SPARQL rules for those keys (unbound first; ``STR``
+and strings by code point; numbers by value; IRIs by their text) and answers ``None`` — run the
+query as written — for any column it cannot order exactly as Oxigraph would (mixed kinds of
+terms, language tags, other datatypes).
 
 >>> p = plan("SELECT ?a ?b WHERE { ?a <urn:p> ?b } ORDER BY STR(?a) ?b")
 >>> p.keys, p.text
@@ -24,6 +25,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias
 
+from rdflib import BNode, Literal, URIRef
+
 __all__ = ["Plan", "plan"]
 
 #: A row of an answer: one value per variable (an rdflib term, ``None`` for unbound).
@@ -36,6 +39,7 @@ _KEY = re.compile(
         STR\(\s*\?(?P<str>\w+)\s*\)
       | COALESCE\(\s*STR\(\s*\?(?P<cstr>\w+)\s*\)\s*,\s*""\s*\)
       | COALESCE\(\s*\?(?P<cterm>\w+)\s*,\s*""\s*\)
+      | COALESCE\(\s*\?(?P<cnum>\w+)\s*,\s*(?P<default>[+-]?\d+)\s*\)
       | \?(?P<term>\w+)
     )""",
     re.I | re.X,
@@ -68,12 +72,16 @@ class Plan:
             return None
         columns = []
         for kind, var in self.keys:
-            column = [_key(kind, row[index[var]]) for row in rows]
+            at = index[var]
+            column = [_key(kind, row[at]) for row in rows]
             kinds = {k[0] for k in column if k is not None and k[0] != 0}
             if None in column or len(kinds) > 1:
                 return None
             columns.append(column)
-        order = sorted(range(len(rows)), key=lambda i: tuple(c[i] for c in columns))
+        keys = list(zip(*columns, strict=True))
+        order = sorted(range(len(rows)), key=keys.__getitem__)
+        if not self.added:
+            return list(variables), [rows[n] for n in order]
         keep = [i for i, v in enumerate(variables) if v not in self.added]
         return [variables[i] for i in keep], [tuple(rows[n][i] for i in keep) for n in order]
 
@@ -81,8 +89,10 @@ class Plan:
 def _key(kind: str, term: Any) -> Key | None:
     """The sort key of one value: ``(0,)`` unbound, ``(1, text)`` a string, ``(2, number)``,
     ``(3, iri)``; ``None`` for what this module does not order."""
-    from rdflib import BNode, Literal, URIRef
-
+    if kind.startswith("cnum:"):  # COALESCE(?v, N): a number, N when unbound
+        if term is None:
+            return (2, Decimal(kind[5:]))
+        kind = "number"
     if term is None:
         return (1, "") if kind in ("cstr", "cterm") else (0,)
     if kind in ("str", "cstr"):
@@ -96,7 +106,7 @@ def _key(kind: str, term: Any) -> Key | None:
             return None
         if term.datatype is None or str(term.datatype) == _XSD + "string":
             return (1, str(term))
-        if kind == "term" and str(term.datatype) in _NUMERIC:
+        if kind in ("term", "number") and str(term.datatype) in _NUMERIC:
             try:
                 return (2, Decimal(str(term)))
             except InvalidOperation:
@@ -122,8 +132,11 @@ def plan(text: str) -> Plan | None:
         key = _KEY.match(rest, pos)
         if key is None:
             return None
-        kind = next(k for k in ("str", "cstr", "cterm", "term") if key.group(k))
-        keys.append((kind, key.group(kind)))
+        kind = next(k for k in ("str", "cstr", "cterm", "cnum", "term") if key.group(k))
+        var = key.group(kind)
+        if kind == "cnum":  # the number for unbound goes with the kind: "cnum:99"
+            kind = f"cnum:{int(key.group('default'))}"
+        keys.append((kind, var))
         pos = key.end()
     if not keys:
         return None

@@ -71,6 +71,8 @@ def over(order_by: str, columns: str = "?s ?v") -> str:
         ("str( ?a )", (("str", "a"),)),
         ('COALESCE(STR(?a), "")', (("cstr", "a"),)),
         ('COALESCE(?a, "")', (("cterm", "a"),)),
+        ("COALESCE(?a, 99)", (("cnum:99", "a"),)),
+        ("COALESCE( ?a , -1 )", (("cnum:-1", "a"),)),
         ("STR(?a) ?b", (("str", "a"), ("term", "b"))),
     ],
 )
@@ -151,6 +153,10 @@ def test_added_keys_go_into_the_projection_not_into_another_clause(backend, text
         ("STR(?v) ?s", "lang"),
         ("STR(?v) ?s", "blank"),  # STR of a blank node is an error: sorts as unbound
         ('COALESCE(STR(?v), "") ?s', "blank"),
+        ("COALESCE(?v, 99) ?s", "num"),  # unbound as 99: after 10
+        ("COALESCE(?v, 0) ?s", "num"),  # … or as 0: between -1 and 9
+        ("COALESCE(?v, 9) ?s", "num"),  # … or tied with 9 (then by ?s)
+        ("COALESCE(?v, 99) ?s", "name"),  # strings stay strings when all are bound
     ],
 )
 def test_python_order_equals_the_engines(backend, order_by, predicate):
@@ -197,6 +203,9 @@ def test_ties_keep_the_order_of_the_unsorted_answer(backend):
         ("?v", "dbl"),  # a double: not one of the exact numeric types
         ('COALESCE(?v, "")', "link"),  # COALESCE keeps IRIs as IRIs, next to ""
         ('COALESCE(?v, "")', "num"),  # … and numbers as numbers
+        ("COALESCE(?v, 99)", "opt"),  # strings next to the number for unbound
+        ("COALESCE(?v, 99)", "link"),  # IRIs: not numbers
+        ("COALESCE(?v, 99)", "dbl"),  # a double: not one of the exact numeric types
     ],
 )
 def test_sort_answers_none_for_a_column_it_cannot_order(backend, order_by, predicate):
