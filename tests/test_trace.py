@@ -600,3 +600,27 @@ def test_what_is_said_missing_for_a_focus_on_or_off_the_chain(extra, term, said)
     if said:
         assert "countermeasures" in t["none"]
         assert set(t["none"]["countermeasures"]) == {"en", "zh"}
+
+
+def test_terms_resolve_against_the_index_given(tree):
+    # an index without "Credit gap": the term is unknown to this trace, although the backend's
+    # own index knows it
+    from kg.errors import InputError
+    from kg.terms import label_index
+
+    partial = [m for m in label_index(tree) if m.label_en != "Credit gap"]
+    with pytest.raises(InputError, match="Credit gap"):
+        trace(tree, "Credit gap", partial)
+
+
+def test_a_node_of_no_domain_class_traces_to_nothing(tree):
+    # a section is named and found, but it is on no chain and of no domain class
+    t = trace(tree, "id:fx-sec-2.9")
+    assert t["focus"] == {
+        "iri": FX + "sec-2.9",
+        "type": "",
+        "label": {"en": "Section 2.9", "zh": "Section 2.9"},
+        "evidence": [],
+    }
+    assert t["links"] == [] and t["none"] == {}
+    assert not any(t[k] for k in t if k not in ("focus", "links", "none"))
