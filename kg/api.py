@@ -139,7 +139,9 @@ class KnowledgeGraph:
         text = named.text if named is not None else sparql
         assert text is not None
         bindings = coerce_params(params or {}, named, self.backend, text)
-        result = run_query(self.backend, text, bindings, timeout, allow_service)
+        result = run_query(
+            self.backend, text, bindings, timeout, allow_service, trusted=named is not None
+        )
         iris = {str(t) for row in result.rows for t in row if isinstance(t, URIRef)}
         return Answer(**result.__dict__, names=self.names(iris))
 

@@ -455,3 +455,22 @@ def test_unknown_parameter_lists_the_declared_ones():
     with pytest.raises(InputError) as err:
         coerce_params({"zzz": "1"}, none)
     assert str(err.value) == "link-status-summary has no parameter 'zzz' (parameters: none)"
+
+
+def test_named_queries_parse_and_hold_no_service():
+    # run_query trusts the package's named queries (it does not parse them again for SERVICE):
+    # this is what makes that safe
+    from kg.sparql import check_query
+
+    for q in named_queries():
+        assert check_query(q.text) in {"SELECT", "ASK", "CONSTRUCT", "DESCRIBE"}, q.name
+        assert "SERVICE" not in q.text.upper(), q.name
+
+
+def test_user_text_is_still_checked_for_service(tmp_path):
+    from kg.api import KnowledgeGraph, memory_backend
+    from kg.errors import InputError
+
+    kg = KnowledgeGraph(memory_backend())
+    with pytest.raises(InputError, match="SERVICE"):
+        kg.query("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }")
