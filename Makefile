@@ -34,8 +34,8 @@ bench-scale: $(VENV)/.installed-test
 screenshots: $(VENV)/.installed-test
 	$(BIN)/kg map --out outputs --docs docs
 
-# mutation testing of the modules that carry the README's promises (not in CI: about an hour and
-# a half on 2 cores); first re-applies issue #17's known bugs, then mutmut group by group
+# mutation testing of the modules that carry the README's promises (not in CI: about half an
+# hour on 2 cores); first re-applies issue #17's known bugs, then mutmut group by group
 # (tests/mutation/selection.toml); the report goes to outputs/mutation/report.md.
 # e.g. make mutation GROUPS="push maps" to run some groups only
 GROUPS ?=
