@@ -20,14 +20,12 @@ pasted into the query as strings.
 
 from __future__ import annotations
 
-import gc
 import json
 import re
-from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Protocol, TypeAlias, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.query import ResultRow
@@ -35,6 +33,7 @@ from rdflib.term import Node
 
 from kg.errors import InputError, KGError
 from kg.namespaces import PREFIXES, bind_prefixes
+from kg.oxterms import XSD_STRING, converter, from_ox, gc_paused, node_from_ox
 
 if TYPE_CHECKING:
     import pyoxigraph as ox
@@ -66,12 +65,7 @@ def __getattr__(name: str) -> object:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-
 #: A pyoxigraph term that an rdflib term maps to.
-_OxTerm: TypeAlias = "ox.NamedNode | ox.BlankNode | ox.Literal"
-_T = TypeVar("_T")
 
 
 @dataclass
@@ -156,91 +150,6 @@ class MemoryBackend:
         return QueryResult(form, variables, rows)
 
 
-def _to_ox(term: Node) -> _OxTerm:
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        if term.datatype:
-            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
-        return ox.Literal(str(term))
-    raise TypeError(f"cannot bind {term!r}")
-
-
-def _from_ox(term: object) -> Node | None:
-    """The rdflib term of a pyoxigraph term; ``None`` for ``None`` (unbound)."""
-    return None if term is None else _node_from_ox(term)
-
-
-def _node_from_ox(term: object) -> Node:
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):  # an IRI Oxigraph has parsed: no need to check it again
-        return str.__new__(URIRef, term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return _string_literal(term.value, term.language)
-        dt = term.datatype.value
-        if dt == XSD_STRING:
-            return _string_literal(term.value, None)
-        return Literal(term.value, datatype=URIRef(dt))
-    raise TypeError(f"unsupported term {term!r}")
-
-
-def _string_literal(value: str, language: str | None) -> Literal:
-    """``Literal(value, lang=language)``, built directly: for a string (plain or with a
-    language tag) rdflib's constructor only checks the tag, which Oxigraph has checked, and keeps
-    the text as its value, at ten times the cost (answers hold tens of thousands of labels).
-
-    >>> a, b = _string_literal("信用", "zh"), Literal("信用", lang="zh")
-    >>> (a == b, hash(a) == hash(b), a.value == b.value, a.n3())
-    (True, True, True, '"信用"@zh')
-    """
-    literal = str.__new__(Literal, value)
-    literal._language = language
-    literal._datatype = None
-    literal._value = value
-    literal._ill_typed = None
-    return literal
-
-
-@contextmanager
-def gc_paused() -> Iterator[None]:
-    """No cyclic garbage collection while an answer is converted: tens of thousands of new terms
-    and rows (none of them in a cycle) would otherwise set off collections of the whole heap,
-    which cost as much as the conversion itself; collection resumes as it was afterwards."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
-def _converter(convert: Callable[[object], _T]) -> Callable[[object], _T]:
-    """``convert`` (:func:`_from_ox`, :func:`_node_from_ox`) remembering its answers: an answer
-    repeats terms (types, predicates, assertion modes), and building an rdflib term costs far
-    more than a dictionary lookup."""
-    seen: dict[object, _T] = {}
-
-    def remembered(term: object) -> _T:
-        try:
-            return seen[term]
-        except KeyError:
-            seen[term] = found = convert(term)
-            return found
-
-    return remembered
-
-
 class OxigraphBackend:
     """An embedded persistent pyoxigraph store (read-only)."""
 
@@ -297,13 +206,13 @@ class OxigraphBackend:
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ASK", boolean=bool(res))
             if isinstance(res, ox.QueryTriples):
-                node = _converter(_node_from_ox)
+                node = converter(node_from_ox)
                 g = Graph()
                 bind_prefixes(g)
                 for t in res:
                     g.add((node(t.subject), node(t.predicate), node(t.object)))
                 return QueryResult(_graph_form(text), graph=g)
-            conv = _converter(_from_ox)
+            conv = converter(from_ox)
             variables = [v.value for v in res.variables]
             with gc_paused():
                 rows = [tuple(map(conv, sol)) for sol in res]

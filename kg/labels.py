@@ -122,7 +122,7 @@ def labels(backend: Backend, iris: Iterable[str]) -> dict[str, dict[str, str]]:
 
     Each language falls back to the other, then to the local name, so both keys are always set.
     """
-    from kg.backends import gc_paused
+    from kg.oxterms import gc_paused
     from kg.termindex import available
 
     iris = sorted(set(iris))
