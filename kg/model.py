@@ -30,6 +30,7 @@ The chain reads from a problem to its remedies and on to the trends they support
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -330,3 +331,17 @@ def model_of(graph_or_backend: Graph | Backend) -> ChainModel:
     model = ChainModel.from_backend(graph_or_backend)
     setattr(graph_or_backend, "_kg_chain_model", model)  # noqa: B010 - backends do not change
     return model
+
+
+@functools.cache
+def packaged_model() -> ChainModel:
+    """The chain model of the ontology shipped with cbec-kg, read once: for code that renders
+    answers already computed from data built against it (the brief).
+
+    >>> packaged_model().relation("cbec:addresses").role
+    'remedy'
+    """
+    from kg.loader import load_graph
+    from kg.paths import ontology_files
+
+    return ChainModel.from_graph(load_graph(ontology_files(), include_default=False))

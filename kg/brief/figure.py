@@ -19,6 +19,8 @@ import html
 from dataclasses import dataclass, field
 from typing import Any
 
+from kg.brief.quotes import plays
+
 __all__ = ["chain_figure"]
 
 FONT = (
@@ -133,7 +135,7 @@ def chain_figure(t: dict[str, Any], lang: str = "en") -> str:
     for cm in t.get("countermeasures", []):
         columns[1].append(_Box(cm["iri"], "countermeasures", [], bold=True))
         for link in links:
-            member = link["source"] == cm["iri"] and link["predicate"] == "cbec:hasAction"
+            member = link["source"] == cm["iri"] and plays(link, "composition")
             if member and link["target"] in actions and link["target"] not in placed:
                 placed.add(link["target"])
                 columns[1].append(_Box(link["target"], "actions", [], depth=1))
@@ -175,10 +177,10 @@ def chain_figure(t: dict[str, Any], lang: str = "en") -> str:
         src, dst = index.get(link["source"]), index.get(link["target"])
         if src is None or dst is None:
             continue
-        if link["predicate"] == "cbec:addresses" and dst.x < src.x:
+        if plays(link, "remedy") and dst.x < src.x:  # problems left of the remedies
             x1, y1 = src.x, src.y + src.height / 2
             x2, y2 = dst.x + dst.width(COL_W), dst.y + dst.height / 2
-        elif link["predicate"] == "cbec:supports" and dst.x > src.x:
+        elif plays(link, "outcome") and dst.x > src.x:  # trends right of them
             x1, y1 = src.x + src.width(COL_W), src.y + src.height / 2
             x2, y2 = dst.x, dst.y + dst.height / 2
         else:

@@ -19,7 +19,7 @@ from html import escape
 
 from kg.brief.figure import chain_figure
 from kg.brief.html_pieces import Pieces, data_uri
-from kg.brief.quotes import Item, chosen_quotes, trend_drivers
+from kg.brief.quotes import Item, chosen_quotes, plays, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 
@@ -69,9 +69,7 @@ def challenge_html(p: Pieces, t: Item, n: int) -> str:
         out.append(f"<li>{p.node(cm['iri'], cm['type'], cm['evidence'])}")
         out.append(_relations(p, cm["iri"], links))
         members = [
-            lk["target"]
-            for lk in links
-            if lk["source"] == cm["iri"] and lk["predicate"] == "cbec:hasAction"
+            lk["target"] for lk in links if lk["source"] == cm["iri"] and plays(lk, "composition")
         ]
         if members:
             out.append("<ul>")
@@ -89,11 +87,7 @@ def challenge_html(p: Pieces, t: Item, n: int) -> str:
         out.append("<ul>")
         for tr in t["trends"]:
             out.append(f"<li>{p.node(tr['iri'], tr['type'], tr['evidence'])}")
-            sup = [
-                lk
-                for lk in links
-                if lk["target"] == tr["iri"] and lk["predicate"] == "cbec:supports"
-            ]
+            sup = [lk for lk in links if lk["target"] == tr["iri"] and plays(lk, "outcome")]
             if sup:
                 out.append(
                     f'<br><span class="rel">{escape(w("supported_by", p.lang))}'
@@ -146,9 +140,7 @@ def _tree(
             (
                 lk
                 for lk in links
-                if lk["source"] == iri
-                and lk["target"] == child
-                and lk["predicate"] == "cbec:hasCause"
+                if lk["source"] == iri and lk["target"] == child and plays(lk, "causal")
             ),
             None,
         )
@@ -159,8 +151,8 @@ def _tree(
 
 def _relations(p: Pieces, remedy: str, links: list[Item]) -> str:
     parts = []
-    for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
-        found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
+    for role, word in (("remedy", "addresses"), ("outcome", "supports")):
+        found = [lk for lk in links if lk["source"] == remedy and plays(lk, role)]
         if found:
             body = w("sep", p.lang).join(
                 f"{p.label(lk['target'])} {p.link_note(lk)}" for lk in found
@@ -175,7 +167,7 @@ def _action(p: Pieces, item: Item, links: list[Item]) -> str:
     iri = item["iri"]
     out = [f'<li class="action">{p.node(iri, item["type"], item["evidence"])}']
     out.append(_relations(p, iri, links))
-    who = [lk for lk in links if lk["source"] == iri and lk["predicate"] == "cbec:responsibleActor"]
+    who = [lk for lk in links if lk["source"] == iri and plays(lk, "responsibility")]
     out.append(f'<br><span class="rel">{escape(w("who_acts", p.lang))}{w("colon", p.lang)}</span> ')
     if who:
         out.append(

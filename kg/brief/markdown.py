@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from kg.brief.content import Content, Num, Segment
-from kg.brief.quotes import Item, chosen_quotes, link_key, trend_drivers
+from kg.brief.quotes import Item, chosen_quotes, link_key, plays, trend_drivers
 from kg.brief.words import w
 from kg.namespaces import curie
 from kg.render.markdown import escape
@@ -101,17 +101,15 @@ class _Doc:
                 (
                     lk
                     for lk in links
-                    if lk["source"] == iri
-                    and lk["target"] == child
-                    and lk["predicate"] == "cbec:hasCause"
+                    if lk["source"] == iri and lk["target"] == child and plays(lk, "causal")
                 ),
                 None,
             )
             self.tree(child, items, links, depth + 1, seen, link)
 
     def relations(self, remedy: str, links: list[Item], depth: int) -> None:
-        for pred, word in (("cbec:addresses", "addresses"), ("cbec:supports", "supports")):
-            found = [lk for lk in links if lk["source"] == remedy and lk["predicate"] == pred]
+        for role, word in (("remedy", "addresses"), ("outcome", "supports")):
+            found = [lk for lk in links if lk["source"] == remedy and plays(lk, role)]
             if found:
                 body = w("sep", self.lang).join(
                     f"{self.name(lk['target'])} {self.note(lk)}" for lk in found
@@ -155,7 +153,7 @@ class _Doc:
             self.add(f"- {self.node(cm)}")
             self.relations(cm["iri"], links, 1)
             for lk in links:
-                if lk["source"] == cm["iri"] and lk["predicate"] == "cbec:hasAction":
+                if lk["source"] == cm["iri"] and plays(lk, "composition"):
                     shown.add(lk["target"])
                     self.action(items[lk["target"]], links, 1)
         for a in sorted({a["iri"] for a in t.get("actions", [])} - shown):
@@ -164,11 +162,7 @@ class _Doc:
         if t.get("trends"):
             for tr in t["trends"]:
                 self.add(f"- {self.node(tr)}")
-                sup = [
-                    lk
-                    for lk in links
-                    if lk["target"] == tr["iri"] and lk["predicate"] == "cbec:supports"
-                ]
+                sup = [lk for lk in links if lk["target"] == tr["iri"] and plays(lk, "outcome")]
                 for lk in sup:
                     head = escape(w("supported_by", self.lang))
                     self.add(
@@ -188,11 +182,7 @@ class _Doc:
         pad = "  " * depth
         self.add(f"{pad}- {self.node(item)}")
         self.relations(item["iri"], links, depth + 1)
-        who = [
-            lk
-            for lk in links
-            if lk["source"] == item["iri"] and lk["predicate"] == "cbec:responsibleActor"
-        ]
+        who = [lk for lk in links if lk["source"] == item["iri"] and plays(lk, "responsibility")]
         if who:
             body = w("sep", self.lang).join(
                 f"{self.name(lk['target'])} {self.note(lk)}" for lk in who

@@ -10,10 +10,25 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["DRIVER_KINDS", "Item", "chosen_quotes", "link_key", "trend_drivers"]
+__all__ = ["DRIVER_KINDS", "Item", "chosen_quotes", "link_key", "plays", "trend_drivers"]
 
 #: An item or a link of a trace (:func:`kg.trace.trace`, the JSON contract of ``kg trace``).
 Item = dict[str, Any]
+
+
+def plays(link: Item, role: str) -> bool:
+    """Whether the relation of ``link`` (a link of a trace) plays ``role`` in the chain, as the
+    ontology declares it (:data:`kg.model.ROLES`): the brief names roles, never relations.
+
+    >>> plays({"predicate": "cbec:hasCause"}, "causal")
+    True
+    >>> plays({"predicate": "cbec:concerns"}, "remedy")
+    False
+    """
+    from kg.model import packaged_model
+
+    relation = packaged_model().relation(link["predicate"])
+    return relation is not None and relation.role == role
 
 
 def link_key(link: Item) -> str:
@@ -96,7 +111,7 @@ def trend_drivers(t: Item, trend: str) -> list[tuple[str, list[Item]]]:
     order = {i["iri"]: n for n, i in enumerate(items)}
     types = {i["iri"]: i.get("type", "") for i in items}
     links = sorted(
-        (lk for lk in t["links"] if lk["source"] == trend and lk["predicate"] == "cbec:hasDriver"),
+        (lk for lk in t["links"] if lk["source"] == trend and plays(lk, "driver")),
         key=lambda lk: (order.get(lk["target"], len(order)), lk["target"]),
     )
     by_kind: dict[str, list[Item]] = {k: [] for k in ("driven_by", *DRIVER_KINDS.values())}
