@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -97,6 +97,26 @@ class Backend(Protocol):
         ...
 
 
+def ordered_in_python(
+    run: Callable[[str, Mapping[str, Node] | None], QueryResult],
+    text: str,
+    bindings: Mapping[str, Node] | None,
+) -> QueryResult:
+    """``run(text, bindings)``, with a final ORDER BY of simple keys applied in Python
+    (:mod:`kg.ordering`) when it can be applied exactly; else ``text`` as written."""
+    from kg.ordering import plan
+
+    ordered = plan(text)
+    if ordered is not None:
+        result = run(ordered.text, bindings)
+        if result.form == "SELECT":
+            with gc_paused():  # sorting makes thousands of keys, none in a cycle
+                done = ordered.sort(result.variables, result.rows)
+            if done is not None:
+                return QueryResult("SELECT", *done)
+    return run(text, bindings)
+
+
 class MemoryBackend:
     """An rdflib graph in memory."""
 
@@ -112,16 +132,7 @@ class MemoryBackend:
         embedded store: the same order on both, and rdflib's own ORDER BY fails on an unbound
         value (``'<' not supported between instances of 'NoneType' and 'tuple'``).
         """
-        from kg.ordering import plan
-
-        ordered = plan(text)
-        if ordered is not None:
-            result = self._run(ordered.text, bindings)
-            if result.form == "SELECT":
-                done = ordered.sort(result.variables, result.rows)
-                if done is not None:
-                    return QueryResult("SELECT", *done)
-        return self._run(text, bindings)
+        return ordered_in_python(self._run, text, bindings)
 
     def _run(self, text: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         from kg.sparql import query_form
@@ -185,17 +196,7 @@ class OxigraphBackend:
         :func:`kg.sparql.query_form`, to report the error with its line and column. A final
         ORDER BY of simple keys is applied in Python (:mod:`kg.ordering`), in the same order.
         """
-        from kg.ordering import plan
-
-        ordered = plan(text)
-        if ordered is not None:  # sort in Python: Oxigraph decodes terms at every comparison
-            result = self._run(ordered.text, bindings)
-            if result.form == "SELECT":
-                with gc_paused():
-                    done = ordered.sort(result.variables, result.rows)
-                if done is not None:
-                    return QueryResult("SELECT", *done)
-        return self._run(text, bindings)
+        return ordered_in_python(self._run, text, bindings)
 
     def _run(self, text: str, bindings: Mapping[str, Node] | None) -> QueryResult:
         import pyoxigraph as ox
