@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, TypeAlias
 
 from kg import paths
 from kg.server_pool import Busy, QueryTimedOut, WorkerCrashed
-from kg.server_worker import RESULT_TYPES
+from kg.server_worker import RESULT_TYPES, media_ranges
 
 if TYPE_CHECKING:
     from hypercorn.typing import ASGIReceiveCallable, ASGISendCallable, HTTPScope, Scope
@@ -106,16 +106,7 @@ def _wants_page(accept: str) -> bool:
     (False, False)
     """
     html = other = 0.0
-    for item in (accept or "*/*").split(","):
-        media, *params = [x.strip() for x in item.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        media = media.lower()
+    for media, q in media_ranges(accept):
         if media in ("text/html", "application/xhtml+xml"):
             html = max(html, q)
         elif media in ("*/*", "text/*"):

@@ -54,6 +54,7 @@ __all__ = [
     "answer",
     "format_key",
     "handle",
+    "media_ranges",
     "negotiate",
     "run_worker",
 ]
@@ -145,6 +146,27 @@ def format_key(value: str, kind: str) -> str | None:
     return key if key is not None and RESULT_TYPES[key][1] == kind else None
 
 
+def media_ranges(accept: str) -> list[tuple[str, float]]:
+    """The media ranges of an ``Accept`` header with their quality, in the order given (media
+    lower-cased; a missing q is 1, an unreadable one 0; an empty header is ``*/*``).
+
+    >>> media_ranges("text/HTML, application/json;q=0.5, */*;q=x")
+    [('text/html', 1.0), ('application/json', 0.5), ('*/*', 0.0)]
+    """
+    out = []
+    for item in (accept or "*/*").split(","):
+        media, *params = [x.strip() for x in item.split(";")]
+        q = 1.0
+        for param in params:
+            if param.startswith("q="):
+                try:
+                    q = float(param[2:])
+                except ValueError:
+                    q = 0.0
+        out.append((media.lower(), q))
+    return out
+
+
 def negotiate(
     accept: str,
     kind: str,
@@ -172,17 +194,7 @@ def negotiate(
         key = format_key(value, kind)
         if key is not None and key in allowed:
             return key
-    ranges = []
-    for i, item in enumerate((accept or "*/*").split(",")):
-        media, *params = [x.strip() for x in item.split(";")]
-        q = 1.0
-        for param in params:
-            if param.startswith("q="):
-                try:
-                    q = float(param[2:])
-                except ValueError:
-                    q = 0.0
-        ranges.append((-q, i, media.lower()))
+    ranges = [(-q, i, media) for i, (media, q) in enumerate(media_ranges(accept))]
     for _q, _i, media in sorted(ranges):
         if _q == 0:
             continue
