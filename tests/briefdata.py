@@ -10,6 +10,7 @@ sentence, two drivers of one clause.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 from kg.brief.content import Content, Num
@@ -215,3 +216,15 @@ def content(**changes: Any) -> Content:
     }
     fields.update(changes)
     return Content(**fields)
+
+
+@functools.cache
+def paper_content() -> Content:
+    """What the brief says about the paper's KG (the default store), collected once per session
+    for the tests of both renderers. Do not mutate it (use dataclasses.replace)."""
+    from kg.api import KnowledgeGraph
+    from kg.brief.content import collect
+    from kg.charts import build_charts
+
+    kg = KnowledgeGraph.open()
+    return collect(kg, build_charts(kg.backend, render=False))

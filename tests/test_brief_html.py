@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
-from briefdata import EVIL, ID, STATISTICS, content
+from briefdata import EVIL, ID, STATISTICS, content, paper_content
 from lxml import html as lxml_html
 
 from kg.brief.html import brief_html
@@ -155,18 +155,8 @@ def test_text_from_hand_made_data_is_escaped_everywhere():
 # --- the real KG's content (moved from test_brief.py) ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def kg():
-    from kg.api import KnowledgeGraph
-
-    return KnowledgeGraph.open()
-
-
-def test_text_from_the_data_is_escaped(kg):
-    from kg.brief.content import collect
-    from kg.charts import build_charts
-
-    content = collect(kg, build_charts(kg.backend, render=False))
+def test_text_from_the_data_is_escaped():
+    content = paper_content()
     challenge = content.challenges[0]["focus"]["iri"]
     names = {**content.names, challenge: {"en": EVIL, "zh": EVIL}}
     evil = dataclasses.replace(content, names=names)

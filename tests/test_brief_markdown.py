@@ -11,7 +11,7 @@ import dataclasses
 import re
 
 import pytest
-from briefdata import EVIL, ID, STATISTICS, TRACE, content
+from briefdata import EVIL, ID, STATISTICS, TRACE, content, paper_content
 
 from kg.brief.markdown import brief_markdown
 
@@ -183,18 +183,8 @@ def test_text_from_hand_made_data_is_escaped_everywhere():
 # --- the real KG's content (moved from test_brief.py) ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def kg():
-    from kg.api import KnowledgeGraph
-
-    return KnowledgeGraph.open()
-
-
-def test_text_from_the_data_is_escaped(kg):
-    from kg.brief.content import collect
-    from kg.charts import build_charts
-
-    content = collect(kg, build_charts(kg.backend, render=False))
+def test_text_from_the_data_is_escaped():
+    content = paper_content()
     challenge = content.challenges[0]["focus"]["iri"]
     names = {**content.names, challenge: {"en": EVIL, "zh": EVIL}}
     evil = dataclasses.replace(content, names=names)
@@ -202,14 +192,14 @@ def test_text_from_the_data_is_escaped(kg):
     assert "<img" not in md and "&lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\|" in md
 
 
-def test_each_language_gives_the_curators_rationale_in_that_language(kg):
-    from kg.brief.content import collect
+def test_each_language_gives_the_curators_rationale_in_that_language():
+    from kg.api import KnowledgeGraph
     from kg.brief.markdown import escape
     from kg.brief.words import w
-    from kg.charts import build_charts
 
-    content = collect(kg, build_charts(kg.backend, render=False))
+    content = paper_content()
     # the curators' rationales, read from the KG (not from the brief), as Markdown prints them
+    kg = KnowledgeGraph.open()
     rows = kg.query(sparql="SELECT ?why WHERE { ?l cbec:rationale ?why }").rows
     by_lang: dict[str, set[str]] = {"en": set(), "zh": set()}
     for (why,) in rows:
