@@ -38,6 +38,7 @@ from kg.oxterms import XSD_STRING, converter, from_ox, gc_paused, node_from_ox
 if TYPE_CHECKING:
     import pyoxigraph as ox
 
+    from kg.answers import Answers
     from kg.stores import StoreInput as StoreInput
     from kg.stores import check_store_target as check_store_target
     from kg.stores import commit_store as commit_store
@@ -165,6 +166,7 @@ class OxigraphBackend:
     """An embedded persistent pyoxigraph store (read-only)."""
 
     name = "oxigraph"
+    answers: Answers | None
 
     def __init__(self, path: str | Path):
         import pyoxigraph as ox
@@ -177,12 +179,16 @@ class OxigraphBackend:
             self.store = ox.Store.read_only(str(path))
         except OSError as exc:
             raise KGError(f"cannot open the store {path}: {exc}") from exc
+        from kg.answers import Answers
+
+        self.answers = Answers.of_store(path)
 
     @classmethod
     def over(cls, store: ox.Store, path: str | Path) -> OxigraphBackend:
-        """A backend over an already open ``pyoxigraph.Store`` (e.g. one being built)."""
+        """A backend over an already open ``pyoxigraph.Store`` (e.g. one being built): every
+        query is evaluated (no answers of :mod:`kg.answers` are looked up)."""
         backend = cls.__new__(cls)
-        backend.path, backend.store = Path(path), store
+        backend.path, backend.store, backend.answers = Path(path), store, None
         return backend
 
     def __len__(self) -> int:
@@ -195,7 +201,12 @@ class OxigraphBackend:
         parses the query itself; only a query it refuses is parsed again, by
         :func:`kg.sparql.query_form`, to report the error with its line and column. A final
         ORDER BY of simple keys is applied in Python (:mod:`kg.ordering`), in the same order.
+        The answers the build worked out (:mod:`kg.answers`) are looked up, not evaluated.
         """
+        if self.answers is not None:
+            found = self.answers.result(text, bindings)
+            if found is not None:
+                return found
         return ordered_in_python(self._run, text, bindings)
 
     def _run(self, text: str, bindings: Mapping[str, Node] | None) -> QueryResult:

@@ -6,6 +6,10 @@ Named queries are ``kg/queries/*.rq`` files whose header comment says what they 
     # description: Countermeasures and actions that address a challenge or one of its causes.
     # param: challenge iri  The challenge (IRI, CURIE or label)
 
+A query whose answer grows with the KG may add ``# precompute: PARAM PATTERN``: ``kg build``
+then answers it for every value of ``?PARAM`` that the group pattern finds, into the store
+(:mod:`kg.answers`; reports without required parameters are answered there anyway).
+
 >>> [q.name for q in named_queries()][:1]
 ['actions-by-actor']
 >>> from kg.backends import MemoryBackend
@@ -80,6 +84,8 @@ class NamedQuery:
     params: tuple[Param, ...] = ()
     text: str = field(default="", repr=False)
     path: Path | None = None
+    #: ``(parameter, group pattern)`` of each ``# precompute:`` line (:mod:`kg.answers`).
+    precompute: tuple[tuple[str, str], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Name, title, description and parameters, JSON-ready (``kg queries --format json``)."""
@@ -92,7 +98,7 @@ class NamedQuery:
         }
 
 
-_HEADER = re.compile(r"^#\s*(title|description|param):\s*(.*)$")
+_HEADER = re.compile(r"^#\s*(title|description|param|precompute):\s*(.*)$")
 
 
 def parse_named_query(path: Path) -> NamedQuery:
@@ -105,6 +111,7 @@ def _parse_named_query(path: Path, _mtime: int) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     title = description = ""
     params: list[Param] = []
+    precompute: list[tuple[str, str]] = []
     for line in text.splitlines():
         if not line.startswith("#"):
             break
@@ -116,6 +123,9 @@ def _parse_named_query(path: Path, _mtime: int) -> NamedQuery:
             title = value
         elif key == "description":
             description = f"{description} {value}".strip()
+        elif key == "precompute":
+            name, _, pattern = value.partition(" ")
+            precompute.append((name, pattern.strip()))
         else:
             name, typ, *rest = value.split(None, 2)
             optional = typ.endswith("?")
@@ -126,7 +136,13 @@ def _parse_named_query(path: Path, _mtime: int) -> NamedQuery:
             params.append(Param(name, typ, desc, not optional, of_class.rstrip(")") or None))
     if not title:
         raise KGError(f"{path}: named query without '# title:' header")
-    return NamedQuery(path.stem, title, description, tuple(params), text, path)
+    declared = {p.name for p in params}
+    for name, pattern in precompute:
+        if name not in declared or not pattern:
+            raise KGError(
+                f"{path}: '# precompute: {name}' needs a declared parameter and a pattern"
+            )
+    return NamedQuery(path.stem, title, description, tuple(params), text, path, tuple(precompute))
 
 
 def named_queries() -> list[NamedQuery]:

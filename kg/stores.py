@@ -6,9 +6,11 @@ A store made by ``kg build`` is a pyoxigraph folder that also holds two files of
   the SHA-256 of the N-Triples loaded into it (its content hash, also in ``manifest.json``),
   its number of triples and the format of our additions (:data:`STORE_FORMAT`);
 * ``kg-terms.sqlite`` — the term index (:mod:`kg.termindex`): every domain node with its labels
-  and classes, so that a label resolves without scanning the KG.
+  and classes, so that a label resolves without scanning the KG;
+* ``kg-answers.sqlite`` — the answers worked out once (:mod:`kg.answers`): the whole-KG reports
+  and the named queries marked ``# precompute:``, looked up instead of evaluated.
 
-Both are written into the staging folder before it is renamed into place, so readers see the
+All three are written into the staging folder before it is renamed into place, so readers see the
 old store with its old index, or the new one with the new index, never a mix.
 
 >>> import tempfile, pathlib
@@ -173,6 +175,7 @@ def finish_store(
     """
     import pyoxigraph as ox
 
+    from kg.answers import ANSWERS_FILE, write_answers
     from kg.backends import OxigraphBackend
     from kg.progress import Steps
     from kg.termindex import write_index
@@ -180,9 +183,13 @@ def finish_store(
     steps = steps or Steps(False)
     store = ox.Store(str(staging))
     try:
+        backend = OxigraphBackend.over(store, staging)
         with steps.step("Indexing labels"):
-            nodes = write_index(OxigraphBackend.over(store, staging), staging / TERMS_FILE)
+            nodes = write_index(backend, staging / TERMS_FILE)
+        with steps.step("Answering the reports and the precomputed queries"):
+            answers = write_answers(backend, staging / ANSWERS_FILE)
         meta = {
+            "answers": answers,
             "format": STORE_FORMAT,
             "key": key,
             "sha256": sha256,

@@ -32,6 +32,29 @@ def test_at_least_twelve_named_queries_with_headers():
         assert q.text.lstrip().startswith("#"), q.name
 
 
+def test_precompute_headers_name_a_declared_parameter_and_a_pattern(tmp_path):
+    from kg.errors import KGError
+    from kg.query import parse_named_query
+
+    assert get_named_query("section-contents").precompute == (
+        ("section", "?sec a cbec:Section ; skos:notation ?section"),
+    )
+    head = "# title: T\n# param: s string\n"
+    for line, ok in (
+        ("# precompute: s  ?x skos:notation ?s", True),
+        ("# precompute: t  ?x skos:notation ?t", False),
+        ("# precompute: s", False),
+    ):
+        path = tmp_path / "q.rq"
+        path.write_text(head + line + "\nSELECT ?x WHERE { ?x ?p ?s }\n", encoding="utf-8")
+        if ok:
+            assert parse_named_query(path).precompute == (("s", "?x skos:notation ?s"),)
+        else:
+            with pytest.raises(KGError, match="precompute"):
+                parse_named_query(path)
+        path.unlink()
+
+
 def test_queries_command_lists_names_descriptions_and_params(runner):
     result = runner.invoke(main, ["queries"])
     assert result.exit_code == 0
