@@ -13,13 +13,14 @@ therefore runs, once, into ``kg-answers.sqlite`` inside the store:
 
       # precompute: section  ?s a cbec:Section ; skos:notation ?section
 
-Each answer is stored as SPARQL 1.1 Query Results JSON under the SHA-256 of the exact query text
-the backend evaluates (the named query with its ``VALUES`` row, :func:`kg.backends.inline_values`)
-and of the code that shapes answers (:data:`CODE`). A lookup therefore only ever finds the answer
-of the very same text, on the very same store, from the very same code; any other text — another
-value, an edited query, a new version — is evaluated as usual. The SPARQL endpoint looks up the
-text it receives the same way, after a ``PREFIX`` prologue that declares exactly the prefixes
-every query gets anyway (:data:`kg.namespaces.PREFIXES`).
+Each answer is stored as SPARQL 1.1 Query Results JSON (zlib-compressed) under the SHA-256 of
+the exact query text the backend evaluates (the named query with its ``VALUES`` row,
+:func:`kg.backends.inline_values`) and of the code that shapes answers (:data:`CODE`). A lookup
+therefore only ever finds the answer of the very same text, on the very same store, from the
+very same code; any other text — another value, an edited query, a new version — is evaluated as
+usual. The SPARQL endpoint looks up the text it receives the same way, after a ``PREFIX``
+prologue that declares exactly the prefixes every query gets anyway
+(:data:`kg.namespaces.PREFIXES`).
 
 >>> strip_known_prologue("PREFIX cbec: <https://w3id.org/cbec-kg/ontology#>\\nASK {}")
 'ASK {}'
@@ -33,6 +34,7 @@ import functools
 import hashlib
 import re
 import sqlite3
+import zlib
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -143,7 +145,7 @@ def write_answers(backend: Backend, path: Path) -> int:
                     answer_key(text),
                     query.name,
                     len(result.rows),
-                    to_results_json(result).encode("utf-8"),
+                    zlib.compress(to_results_json(result, indent=None).encode("utf-8")),
                 ),
             )
             count += 1
@@ -179,7 +181,7 @@ class Answers:
         found = row.fetchone()
         if found is None:
             return None
-        return ox.parse_query_results(found[0], ox.QueryResultsFormat.JSON)
+        return ox.parse_query_results(zlib.decompress(found[0]), ox.QueryResultsFormat.JSON)
 
     def result(self, text: str, bindings: Mapping[str, Node] | None = None) -> QueryResult | None:
         """The stored answer to ``text`` with ``bindings``, or ``None``."""

@@ -62,16 +62,17 @@ def _json_term(term: Node) -> dict[str, str]:
     return cell
 
 
-def to_results_json(result: QueryResult) -> str:
-    """SPARQL 1.1 Query Results JSON."""
+def to_results_json(result: QueryResult, indent: int | None = 2) -> str:
+    """SPARQL 1.1 Query Results JSON (on one line with ``indent=None``)."""
     if result.form == "ASK":
-        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=2)
+        return json.dumps({"head": {}, "boolean": bool(result.boolean)}, indent=indent)
     bindings = [
         {v: _json_term(t) for v, t in zip(result.variables, row, strict=True) if t is not None}
         for row in result.rows
     ]
     doc = {"head": {"vars": result.variables}, "results": {"bindings": bindings}}
-    return json.dumps(doc, ensure_ascii=False, indent=2)
+    separators = (",", ":") if indent is None else None
+    return json.dumps(doc, ensure_ascii=False, indent=indent, separators=separators)
 
 
 def _iri_columns(result: QueryResult) -> list[bool]:

@@ -331,7 +331,7 @@ def collect(
             if len(rows) == limit:
                 truncated = True
                 break
-            rows.append(tuple(solution[v] for v in variables))
+            rows.append(tuple(solution))  # its values, in the order of the variables
         return "select", (variables, rows), truncated, len(rows)
     triples: list[ox.Triple] = []
     truncated = False

@@ -7,8 +7,9 @@ A store made by ``kg build`` is a pyoxigraph folder that also holds two files of
   its number of triples and the format of our additions (:data:`STORE_FORMAT`);
 * ``kg-terms.sqlite`` — the term index (:mod:`kg.termindex`): every domain node with its labels
   and classes, so that a label resolves without scanning the KG;
-* ``kg-answers.sqlite`` — the answers worked out once (:mod:`kg.answers`): the whole-KG reports
-  and the named queries marked ``# precompute:``, looked up instead of evaluated.
+* ``kg-answers.sqlite`` (``kg build`` only) — the answers worked out once (:mod:`kg.answers`):
+  the whole-KG reports and the named queries marked ``# precompute:``, looked up instead of
+  evaluated.
 
 All three are written into the staging folder before it is renamed into place, so readers see the
 old store with its old index, or the new one with the new index, never a mix.
@@ -166,9 +167,14 @@ def stage_store(
 
 
 def finish_store(
-    staging: Path, key: str | None, sha256: str | None, steps: Steps | None = None
+    staging: Path,
+    key: str | None,
+    sha256: str | None,
+    steps: Steps | None = None,
+    answers: bool = True,
 ) -> dict[str, Any]:
-    """Write the term index and ``kg-store.json`` into a staged store; return the metadata.
+    """Write the term index, the stored answers (with ``answers``, :mod:`kg.answers`) and
+    ``kg-store.json`` into a staged store; return the metadata.
 
     ``key`` is the store's freshness key (:func:`data_key`, ``None`` for a store of other data),
     ``sha256`` the hash of the N-Triples it holds.
@@ -186,10 +192,12 @@ def finish_store(
         backend = OxigraphBackend.over(store, staging)
         with steps.step("Indexing labels"):
             nodes = write_index(backend, staging / TERMS_FILE)
-        with steps.step("Answering the reports and the precomputed queries"):
-            answers = write_answers(backend, staging / ANSWERS_FILE)
+        stored = 0
+        if answers:
+            with steps.step("Answering the reports and the precomputed queries"):
+                stored = write_answers(backend, staging / ANSWERS_FILE)
         meta = {
-            "answers": answers,
+            "answers": stored,
             "format": STORE_FORMAT,
             "key": key,
             "sha256": sha256,
@@ -240,14 +248,15 @@ def load_store(
     """Create (or replace) a pyoxigraph store at ``path`` from RDF files; return its size.
 
     Readers of the old store never see a half-loaded one: the new store is bulk-loaded beside
-    it (with its term index) and renamed into place.
+    it (with its term index) and renamed into place. Only ``kg build`` also stores the answers
+    of :mod:`kg.answers` (a loader does not run queries).
     """
     from kg import locks
 
     with locks.exclusive(path):
         staging = stage_store(path, list(inputs), inverses, steps)
         try:
-            finish_store(staging, None, None, steps)
+            finish_store(staging, None, None, steps, answers=False)
         except BaseException:
             shutil_rmtree(staging)
             raise
