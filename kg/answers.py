@@ -126,12 +126,9 @@ def write_answers(backend: Backend, path: Path) -> int:
     """Answer :func:`requests` on ``backend`` into a new SQLite file; return how many."""
     from kg.backends import inline_values
     from kg.formats import to_results_json
+    from kg.stores import new_sqlite
 
-    path = Path(path)
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(str(path))
-    db.execute("PRAGMA journal_mode = OFF")  # a new file in a staging folder, renamed when done
-    try:
+    with new_sqlite(path) as db:
         db.executescript(_SCHEMA)
         count = 0
         for query, bindings in requests(backend):
@@ -151,8 +148,6 @@ def write_answers(backend: Backend, path: Path) -> int:
             count += 1
         db.commit()
         return count
-    finally:
-        db.close()
 
 
 class Answers:
@@ -164,11 +159,10 @@ class Answers:
     @classmethod
     def of_store(cls, store: str | Path) -> Answers | None:
         """The answers of the store at ``store``, or ``None`` when it holds none."""
+        from kg.stores import read_only_sqlite
+
         path = Path(store) / ANSWERS_FILE
-        if not path.is_file():
-            return None
-        uri = f"{path.resolve().as_uri()}?mode=ro"  # read-only: any thread may look up
-        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+        return cls(read_only_sqlite(path)) if path.is_file() else None
 
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])

@@ -27,8 +27,10 @@ import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -66,6 +68,26 @@ CONSTRUCT { ?o ?q ?s } WHERE {
 
 #: What :func:`stage_store` accepts: a file (format from its extension) or (bytes, format).
 StoreInput = str | Path | tuple[bytes, str]
+
+
+@contextmanager
+def new_sqlite(path: str | Path) -> Iterator[sqlite3.Connection]:
+    """A new SQLite file at ``path`` (replacing one), for one of our files inside a store: it is
+    written in the staging folder, which is renamed when done, so it needs no journal."""
+    path = Path(path)
+    path.unlink(missing_ok=True)
+    db = sqlite3.connect(str(path))
+    db.execute("PRAGMA journal_mode = OFF")
+    try:
+        yield db
+    finally:
+        db.close()
+
+
+def read_only_sqlite(path: str | Path) -> sqlite3.Connection:
+    """One of our SQLite files inside a store, opened read-only (so any thread may read it)."""
+    uri = f"{Path(path).resolve().as_uri()}?mode=ro"  # a file URI needs an absolute path
+    return sqlite3.connect(uri, uri=True, check_same_thread=False)
 
 
 def _file_digest(path: Path) -> str:

@@ -81,16 +81,11 @@ def _fill(db: sqlite3.Connection, matches: Iterable[Match]) -> int:
 
 def write_index(backend: Backend, path: Path) -> int:
     """Write the index of ``backend``'s domain nodes to a new SQLite file; return its size."""
+    from kg.stores import new_sqlite
     from kg.terms import label_index
 
-    path = Path(path)
-    path.unlink(missing_ok=True)
-    db = sqlite3.connect(str(path))
-    db.execute("PRAGMA journal_mode = OFF")  # a new file in a staging folder, renamed when done
-    try:
+    with new_sqlite(path) as db:
         return _fill(db, label_index(backend))
-    finally:
-        db.close()
 
 
 class TermIndex:
@@ -102,9 +97,9 @@ class TermIndex:
     @classmethod
     def open(cls, path: Path) -> TermIndex:
         """The index written by :func:`write_index`, opened read-only."""
-        # read-only, so any thread may look up; a file URI needs an absolute path
-        uri = f"{Path(path).resolve().as_uri()}?mode=ro"
-        return cls(sqlite3.connect(uri, uri=True, check_same_thread=False))
+        from kg.stores import read_only_sqlite
+
+        return cls(read_only_sqlite(path))
 
     @classmethod
     def of(cls, matches: Iterable[Match]) -> TermIndex:
