@@ -8,21 +8,27 @@ import pytest
 from rdflib import Literal, URIRef
 
 from kg import answers as answers_module
+from kg import paths
 from kg.answers import ANSWERS_FILE, Answers, answer_key, requests, strip_known_prologue
 from kg.backends import OxigraphBackend, inline_values, ordered_in_python
 from kg.namespaces import CBEC, PREFIXES
 from kg.query import get_named_query, named_queries
 from kg.server_worker import handle
-from kg.stores import read_meta
+from kg.stores import commit_store, finish_store, read_meta, stage_store
 
 PROLOGUE = "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in PREFIXES.items())
 
 
 @pytest.fixture(scope="module")
-def backend(default_store):
-    if default_store is None:
-        pytest.skip("no store is built under `make mutation` (KG_STORE=none)")
-    return OxigraphBackend(default_store)
+def backend(tmp_path_factory):
+    """A store of the ontology and the curated data, finished as `kg build` finishes it (term
+    index, stored answers), without the build's validation: a second or two."""
+    path = tmp_path_factory.mktemp("answers") / "kg.store"
+    inputs = [*paths.ontology_files(), *paths.data_files()]
+    staging = stage_store(path, inputs, inverses=True)
+    finish_store(staging, None, None)
+    commit_store(staging, path)
+    return OxigraphBackend(path)
 
 
 def evaluated(backend, text, bindings):
