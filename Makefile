@@ -24,7 +24,7 @@ bench: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_queries.py
 	$(BIN)/python bench/bench_map.py
 
-# 10k, 100k and 1M triples (about 20 minutes); e.g. make bench-scale SIZES=10k,100k
+# 10k, 100k and 1M triples (about 6 minutes on 2 cores); e.g. make bench-scale SIZES=10k,100k
 SIZES ?= 10k,100k,1M
 bench-scale: $(VENV)/.installed-test
 	$(BIN)/python bench/bench_scale.py --sizes $(SIZES)

@@ -28,7 +28,7 @@ subprocess (peak RSS from ``resource.getrusage``):
 Targets at the largest size are checked at the end: our load ≤ 1.5 × bare, our load's peak RSS
 ≤ 1.3 × bare, every parameterised named query and ``trace`` ≤ 50 ms and every report over the
 whole KG ≤ 1 s on the store; and at the largest size with an in-memory side, every named query
-≥ 10 × faster on the store. The whole 10k/100k/1M run takes about 15 minutes on 2 cores.
+≥ 10 × faster on the store. The whole 10k/100k/1M run takes about 6 minutes on 2 cores.
 """
 
 from __future__ import annotations
