@@ -20,7 +20,8 @@ therefore only ever finds the answer of the very same text, on the very same sto
 very same code; any other text — another value, an edited query, a new version — is evaluated as
 usual. The SPARQL endpoint looks up the text it receives the same way, after a ``PREFIX``
 prologue that declares exactly the prefixes every query gets anyway
-(:data:`kg.namespaces.PREFIXES`).
+(:data:`kg.namespaces.PREFIXES`); a report is also stored under the text the endpoint's page
+sends for it (:attr:`kg.query.NamedQuery.body`, without the header comment).
 
 >>> strip_known_prologue("PREFIX cbec: <https://w3id.org/cbec-kg/ontology#>\\nASK {}")
 'ASK {}'
@@ -123,7 +124,8 @@ def requests(
 
 
 def write_answers(backend: Backend, path: Path) -> int:
-    """Answer :func:`requests` on ``backend`` into a new SQLite file; return how many."""
+    """Answer :func:`requests` on ``backend`` into a new SQLite file; return how many texts
+    find an answer (a report is found by two: its text, and its :attr:`NamedQuery.body`)."""
     from kg.backends import inline_values
     from kg.formats import to_results_json
     from kg.stores import new_sqlite
@@ -135,17 +137,15 @@ def write_answers(backend: Backend, path: Path) -> int:
             result = backend.query(query.text, bindings)
             if result.form not in ("SELECT", "ASK"):  # a graph is not kept (none is named yet)
                 continue
-            text = inline_values(query.text, bindings)
-            db.execute(
-                "INSERT INTO answers VALUES (?, ?, ?, ?)",
-                (
-                    answer_key(text),
-                    query.name,
-                    len(result.rows),
-                    zlib.compress(to_results_json(result, indent=None).encode("utf-8")),
-                ),
-            )
-            count += 1
+            results = zlib.compress(to_results_json(result, indent=None).encode("utf-8"))
+            # the text kg evaluates, and for a report also the text the endpoint's page sends
+            texts = [inline_values(query.text, bindings)] + ([query.body] if not bindings else [])
+            for text in texts:
+                db.execute(
+                    "INSERT INTO answers VALUES (?, ?, ?, ?)",
+                    (answer_key(text), query.name, len(result.rows), results),
+                )
+            count += len(texts)
         db.commit()
         return count
 
@@ -165,6 +165,7 @@ class Answers:
         return cls(read_only_sqlite(path)) if path.is_file() else None
 
     def __len__(self) -> int:
+        """How many texts find an answer."""
         return int(self.db.execute("SELECT COUNT(*) FROM answers").fetchone()[0])
 
     def solutions(self, text: str) -> ox.QuerySolutions | ox.QueryBoolean | None:

@@ -87,6 +87,15 @@ class NamedQuery:
     #: ``(parameter, group pattern)`` of each ``# precompute:`` line (:mod:`kg.answers`).
     precompute: tuple[tuple[str, str], ...] = ()
 
+    @property
+    def body(self) -> str:
+        """The query without its comment lines: what the endpoint's page shows and sends.
+
+        >>> get_named_query("glossary").body.splitlines()[0]
+        'SELECT ?node ?type ?en ?zh WHERE {'
+        """
+        return "\n".join(ln for ln in self.text.splitlines() if not ln.startswith("#")).strip()
+
     def to_dict(self) -> dict[str, Any]:
         """Name, title, description and parameters, JSON-ready (``kg queries --format json``)."""
         params = [p.__dict__ for p in self.params]

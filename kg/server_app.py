@@ -58,9 +58,7 @@ def _named_queries_json() -> bytes:
                 "title": q.title,
                 "description": q.description,
                 "params": [p.name for p in q.params],
-                "text": "\n".join(
-                    line for line in q.text.splitlines() if not line.startswith("#")
-                ).strip(),
+                "text": q.body,
             }
             for q in named_queries()
         ],

@@ -55,7 +55,8 @@ def test_the_build_answers_every_report_and_each_value_of_a_precomputed_paramete
     types = {b["type"] for name, b in asked if name == "glossary" and b}
     assert {CBEC.Challenge, CBEC.Cause, CBEC.Action, CBEC.Problem, CBEC.Remedy} <= types
     assert CBEC.DomainConcept not in types
-    assert len(Answers.of_store(backend.path)) == len(asked) == read_meta(backend.path)["answers"]
+    texts = len(asked) + len(reports)  # a report also under the text the endpoint's page sends
+    assert len(Answers.of_store(backend.path)) == texts == read_meta(backend.path)["answers"]
 
 
 def test_each_stored_answer_is_exactly_the_evaluated_one(backend):
@@ -153,3 +154,12 @@ def test_the_endpoint_never_answers_another_prefix_mapping_from_the_store(backen
     other = {**PREFIXES, "cbec": "urn:other#"}
     text = inline_values(query.text, {"type": CBEC.Challenge})
     assert handle(raw_store, (text, "text/csv", [], 10_000), other, backend.answers)[4] == 0
+
+
+def test_a_report_sent_from_the_endpoints_page_is_read_from_the_store(backend, raw_store):
+    # the page (kg/sparql_ui) shows and sends a named query without its header comment
+    query = get_named_query("link-status-summary")
+    assert query.body != query.text and backend.answers.solutions(query.body) is not None
+    request = (query.body, "application/sparql-results+json", [], 10_000)
+    stored = handle(raw_store, request, PREFIXES, backend.answers)
+    assert stored == handle(raw_store, request, PREFIXES, None) and stored[4] == 14
