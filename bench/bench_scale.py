@@ -153,9 +153,10 @@ def _time_queries(backend, repeat: int, budget: float, cap: float | None = None)
     times = []
     for _ in range(repeat + 1):
         t = time.perf_counter()
-        graph.trace(TRACE_TERM)
+        traced = graph.trace(TRACE_TERM)
         times.append(time.perf_counter() - t)
-    out["trace"] = {"ms": statistics.median(times[1:]) * 1000, "rows": 0, "param": True}
+    nodes = sum(len(v) for v in traced.values() if isinstance(v, list))  # as bench_queries counts
+    out["trace"] = {"ms": statistics.median(times[1:]) * 1000, "rows": nodes, "param": True}
     return out
 
 
