@@ -1,6 +1,6 @@
 """Building and swapping embedded stores (the write side; :mod:`kg.backends` reads them).
 
-A store made by ``kg build`` is a pyoxigraph folder that also holds two files of ours:
+A store made by ``kg build`` is a pyoxigraph folder that also holds three files of ours:
 
 * ``kg-store.json`` — what the store was built from: its **freshness key** (:func:`data_key`),
   the SHA-256 of the N-Triples loaded into it (its content hash, also in ``manifest.json``),
