@@ -79,18 +79,13 @@ def label_index(backend: Backend) -> list[Match]:
         entry = nodes.setdefault(str(node), {})
         entry.setdefault(getattr(label, "language", None) or "", str(label))
         types.setdefault(str(node), set()).update(closure[curie(str(cls))])
-    order = {c.group: c.order for c in model.groups()}
     kinds: dict[frozenset[str], tuple[str, tuple[str, ...], int]] = {}  # per set of classes
     out = []
     for iri in sorted(nodes):
         labels = nodes[iri]
         key = frozenset(types[iri])
         if key not in kinds:
-            kinds[key] = (
-                _most_specific(types[iri], model),
-                tuple(sorted(key)),
-                order.get(model.group_of(key) or "", 99),
-            )
+            kinds[key] = _kind(key, model)
         typ, all_types, rank = kinds[key]
         out.append(
             Match(
@@ -123,9 +118,19 @@ def _unindexed(backend: Backend, iri: str) -> Match:
     }
     if not types:
         return Match(iri, name["en"], name["zh"])
-    rank = {c.group: c.order for c in model.groups()}.get(model.group_of(types) or "", 99)
-    typ = _most_specific(types, model)
-    return Match(iri, name["en"], name["zh"], typ, tuple(sorted(types)), rank)
+    return Match(iri, name["en"], name["zh"], *_kind(frozenset(types), model))
+
+
+def _kind(types: frozenset[str], model: ChainModel) -> tuple[str, tuple[str, ...], int]:
+    """What a node of the classes ``types`` (super-classes included) is, as a :class:`Match`
+    holds it: its most specific class, all of them sorted, and the rank of its group (99 for
+    none)."""
+    order = {c.group: c.order for c in model.groups()}
+    return (
+        _most_specific(set(types), model),
+        tuple(sorted(types)),
+        order.get(model.group_of(types) or "", 99),
+    )
 
 
 def _most_specific(types: set[str], model: ChainModel) -> str:
