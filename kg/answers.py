@@ -101,9 +101,7 @@ def answer_key(text: str) -> str:
     return hashlib.sha256(_code_digest() + text.encode("utf-8")).hexdigest()
 
 
-def requests(
-    backend: Backend, queries: list[NamedQuery] | None = None
-) -> Iterator[tuple[NamedQuery, dict[str, Node]]]:
+def requests(backend: Backend) -> Iterator[tuple[NamedQuery, dict[str, Node]]]:
     """The named queries and parameter values the build answers (see the module docstring).
 
     >>> from kg.backends import MemoryBackend
@@ -113,7 +111,7 @@ def requests(
     """
     from kg.query import named_queries
 
-    for query in named_queries() if queries is None else queries:
+    for query in named_queries():
         if not any(p.required for p in query.params):
             yield query, {}
         for param, pattern in query.precompute:
